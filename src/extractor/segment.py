@@ -1,0 +1,236 @@
+"""Page segmentation: header, headline, publication stamp, body, captions, byline, boilerplate.
+
+Works line by line on the normalized text. The page layout of Vietnamese portals is regular
+enough for rules: a header of short lines (portal name, menus, hotlines, breadcrumbs), the
+headline, an optional stamp, body paragraphs with image captions between them (short lines
+without a final full stop), a byline, then widgets. Line patterns live in
+``resources/page_lines.tsv``.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+
+import regex
+
+from .document import Document
+from .models import Segment
+from .resources import load_tsv
+
+# A stamp: a full dd/mm/yyyy date, optionally with a time before or after it.
+_DATE = r"(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>(?:19|20)\d{2})"
+_TIME = r"(?P<H>\d{1,2})\s*[:hg]\s*(?P<M>\d{2})(?:\s*:\s*(?P<S>\d{2}))?"
+_STAMP_AFTER = regex.compile(_DATE + r"(?:\s*[-|,]?\s*(?:lúc\s*)?" + _TIME + r")?", regex.I)
+_TIME_BEFORE = regex.compile(_TIME + r"\s*(?:[-|,]|ngày)?\s*(?:ngày\s*)?" + _DATE, regex.I)
+_TERMINAL = regex.compile(r"[.!?…:;]\s*[\"”’)]*\s*$")
+_INNER_SENTENCE = regex.compile(r"[.!?…]\s+\p{Lu}")
+_WORD = regex.compile(r"\S+")
+_NAME_SYLLABLE = regex.compile(r"^\p{Lu}[\p{Ll}\p{M}]*\.?$|^\p{Lu}\.(\p{Lu}\.?)*$")
+
+
+@dataclass(frozen=True)
+class _Line:
+    start: int
+    end: int
+    text: str  # stripped
+
+    @property
+    def words(self) -> int:
+        return len(self.text.split())
+
+
+@cache
+def _patterns() -> dict[str, list[regex.Pattern[str]]]:
+    out: dict[str, list[regex.Pattern[str]]] = {}
+    for row in load_tsv("page_lines.tsv"):
+        out.setdefault(row["role"], []).append(regex.compile(row["pattern"], regex.I | regex.V0))
+    for role in ("header", "boilerplate", "byline_prefix", "credit"):
+        if role not in out:
+            raise ValueError(f"page_lines.tsv: no pattern for role {role}")
+    return out
+
+
+def _is(role: str, text: str) -> bool:
+    return any(p.match(text) for p in _patterns()[role])
+
+
+def _lines(text: str) -> list[_Line]:
+    out = []
+    pos = 0
+    for raw in text.splitlines(keepends=True):
+        body = raw.rstrip("\r\n")
+        stripped = body.strip()
+        if stripped:
+            lead = len(body) - len(body.lstrip())
+            out.append(_Line(pos + lead, pos + lead + len(stripped), stripped))
+        pos += len(raw)
+    return out
+
+
+def strip_diacritics(s: str) -> str:
+    d = unicodedata.normalize("NFD", s.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in d if not unicodedata.combining(c))
+
+
+def parse_stamp(line: str) -> str | None:
+    """ISO publication stamp from a stamp line, to the precision given."""
+    m = _TIME_BEFORE.search(line)
+    if not m:
+        m = _STAMP_AFTER.search(line)
+    if not m:
+        return None
+    d, mo, y = int(m["d"]), int(m["m"]), int(m["y"])
+    if not (1 <= d <= 31 and 1 <= mo <= 12):
+        return None
+    iso = f"{y:04d}-{mo:02d}-{d:02d}"
+    if m.groupdict().get("H") is not None:
+        h, mi = int(m["H"]), int(m["M"])
+        if h < 24 and mi < 60:
+            iso += f"T{h:02d}:{mi:02d}"
+            if m["S"] is not None:
+                iso += f":{int(m['S']):02d}"
+    return iso
+
+
+def _is_stamp(line: _Line) -> bool:
+    m = _TIME_BEFORE.search(line.text) or _STAMP_AFTER.search(line.text)
+    if not m:
+        return False
+    rest = (line.text[: m.start()] + " " + line.text[m.end():]).strip()
+    # weekday names, "Cập nhật", "Ngày đăng" and widget words may surround it; prose may not
+    return len(rest.split()) <= 7 and not _TERMINAL.search(line.text.rstrip(")"))
+
+
+def _is_header(line: _Line) -> bool:
+    t = line.text
+    if _is("header", t):
+        return True
+    letters = [c for c in t if c.isalpha()]
+    if letters and all(c.isupper() for c in letters) and line.words <= 8:
+        return True  # "CÔNG AN TỈNH HÀ TĨNH"
+    return line.words <= 2 and not _TERMINAL.search(t)
+
+
+def _is_paragraph(line: _Line) -> bool:
+    return line.words >= 25 or (line.words >= 8 and bool(_TERMINAL.search(line.text)))
+
+
+def byline_names(text: str) -> list[str] | None:
+    """Author names if ``text`` is a byline, else None."""
+    t = text.strip()
+    prefixed = False
+    for p in _patterns()["byline_prefix"]:
+        m = p.match(t)
+        if m:
+            t = t[m.end():].strip()
+            prefixed = True
+            break
+    if not t or _is("credit", text.strip()):
+        return None
+    t = regex.sub(r"\s*\((?:[^)]{0,40})\)\s*$", "", t)  # "(Công an huyện X)" after names
+    parts = [p.strip() for p in regex.split(r"\s+[-–]\s+|\s*,\s*|\s+và\s+|\s*/\s*", t) if p.strip()]
+    if not parts or len(parts) > 4:
+        return None
+    for p in parts:
+        sylls = p.split()
+        if not (1 <= len(sylls) <= 5):
+            return None
+        if not prefixed and len(sylls) < 2 and not p.isupper():
+            return None
+        if not all(_NAME_SYLLABLE.match(s) or s.isupper() for s in sylls):
+            return None
+    return parts
+
+
+def segment(doc: Document) -> None:
+    """Fill ``doc.segments``, ``doc.title``, ``doc.published`` and ``doc.authors``."""
+    lines = _lines(doc.norm)
+    if not lines:
+        doc.segments = []
+        return
+    kinds: list[str] = ["body"] * len(lines)
+
+    # 1. stamp and headline
+    # the first real paragraph ends with punctuation (a long headline does not)
+    first_para = next((i for i, ln in enumerate(lines)
+                       if _is_paragraph(ln) and _TERMINAL.search(ln.text)), len(lines))
+    stamp_i = next((i for i in range(min(first_para + 1, len(lines)))
+                    if _is_stamp(lines[i])), None)
+    title_i: int | None = None
+    if stamp_i is not None:
+        for i in range(stamp_i - 1, -1, -1):
+            if not _is_header(lines[i]) and lines[i].words >= 4:
+                title_i = i
+                break
+        if title_i is None:
+            title_i = next((i for i in range(stamp_i + 1, len(lines))
+                            if not _is_header(lines[i]) and lines[i].words >= 4), None)
+    else:
+        title_i = next((i for i in range(len(lines)) if not _is_header(lines[i])
+                        and lines[i].words >= 4), None)
+    if stamp_i is not None:
+        kinds[stamp_i] = "stamp"
+        doc.published = parse_stamp(lines[stamp_i].text)
+    if title_i is not None:
+        kinds[title_i] = "title"
+        doc.title = lines[title_i].text
+    top = min(x for x in (stamp_i, title_i, len(lines)) if x is not None)
+    for i in range(top):
+        kinds[i] = "header"
+    if doc.published is None and doc.published_hint:
+        doc.published = doc.published_hint
+    if doc.title is None and doc.title_hint:
+        doc.title = doc.title_hint
+
+    # 2. the end of the article: after the last paragraph come byline and widgets
+    start_body = max(x for x in (stamp_i, title_i, -1) if x is not None) + 1
+    last_para = max((i for i in range(start_body, len(lines)) if _is_paragraph(lines[i])
+                     and not _is("boilerplate", lines[i].text)), default=start_body - 1)
+    byline_i = None
+    for i in range(last_para + 1, len(lines)):
+        names = byline_names(lines[i].text)
+        if names and byline_i is None:
+            byline_i = i
+            doc.authors = names
+            kinds[i] = "byline"
+        else:
+            kinds[i] = "boilerplate"
+    # a boilerplate line inside the body (a counter before the byline, "Tin liên quan")
+    for i in range(start_body, last_para + 1):
+        if kinds[i] == "body" and _is("boilerplate", lines[i].text):
+            kinds[i] = "boilerplate"
+
+    # 3. captions between body paragraphs; repeated lines; headline repeated as image text
+    title_key = strip_diacritics(doc.title).casefold() if doc.title else None
+    seen: dict[str, int] = {}
+    segs: list[Segment] = []
+    for i, ln in enumerate(lines):
+        kind = kinds[i]
+        dup = None
+        if kind == "body":
+            if _is("credit", ln.text):
+                kind = "boilerplate"
+            elif not _is_paragraph(ln) or (
+                not _TERMINAL.search(ln.text) and not _INNER_SENTENCE.search(ln.text)
+                and ln.words < 60 and "(ảnh" in ln.text.casefold()
+            ):
+                kind = "caption"
+            if title_key and ln.text == strip_diacritics(ln.text) \
+                    and strip_diacritics(ln.text).casefold() == title_key:
+                kind = "boilerplate"
+            key = ln.text
+            if kind in ("body", "caption"):
+                if key in seen:
+                    dup = seen[key]
+                else:
+                    seen[key] = len(segs)
+        segs.append(Segment(kind=kind, start=ln.start, end=ln.end, duplicate_of=dup))  # type: ignore[arg-type]
+    doc.segments = segs
+
+
+def content_segments(doc: Document) -> list[tuple[int, Segment]]:
+    """Segments facts are read from: headline, body and captions, without repeats."""
+    return [(i, s) for i, s in enumerate(doc.segments)
+            if s.kind in ("title", "body", "caption") and s.duplicate_of is None]

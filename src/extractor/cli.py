@@ -1,0 +1,205 @@
+"""Command line: a thin layer over the library functions (run, export, score, show)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Facts from Vietnamese portal articles into SQLite.")
+err = Console(stderr=True)
+
+
+def _count_files(paths: list[Path]) -> int | None:
+    n = 0
+    for p in paths:
+        if p.is_dir():
+            n += sum(1 for f in p.rglob("*") if f.is_file() and not f.name.startswith("."))
+        elif p.suffix in (".txt", ".html", ".htm"):
+            n += 1
+        else:
+            return None  # containers: unknown number of records
+    return n
+
+
+@app.command()
+def run(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Files or directories (default: corpus/)")] = None,
+    db: Annotated[Path, typer.Option(help="SQLite database")] = Path("facts.db"),
+    workers: Annotated[int, typer.Option(help="Worker processes (default: number of cores)")] = 0,
+    fmt: Annotated[str | None, typer.Option("--format", help="txt|html|warc|jsonl (default: by extension)")] = None,
+    max_bytes: Annotated[int, typer.Option(help="Inputs larger than this are refused")] = 5 * 1024 * 1024,
+    force: Annotated[bool, typer.Option(help="Re-extract articles already stored")] = False,
+) -> None:
+    """Extract facts from PATHS into the database (the main job)."""
+    from .run import default_workers, run as run_job
+
+    paths = paths or [Path("corpus")]
+    total = _count_files(paths)
+    with Progress(SpinnerColumn(), TextColumn("[bold]extracting"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), TextColumn("{task.fields[last]}"), console=err,
+                  transient=False) as progress:
+        task = progress.add_task("run", total=total, last="")
+        summary = run_job(paths, db, workers=workers or default_workers(), fmt=fmt,
+                          max_bytes=max_bytes, force=force,
+                          on_article=lambda aid: progress.update(task, advance=1, last=aid))
+    facts = ", ".join(f"{k} {v}" for k, v in summary.facts.items())
+    err.print(f"run {summary.run_id}: {summary.articles} articles stored, {summary.skipped} unchanged "
+              f"skipped, {len(summary.errors)} errors, {summary.seconds:.2f} s")
+    err.print(f"facts: {facts}")
+    for source, record, reason in summary.errors:
+        err.print(f"[red]error[/red] {source}{'#' + record if record else ''}: {reason}")
+    if summary.interrupted:
+        err.print("[yellow]interrupted: what is listed above is stored; run again to resume[/yellow]")
+        raise typer.Exit(130)
+    if summary.errors:
+        raise typer.Exit(1)
+
+
+@app.command()
+def export(
+    db: Annotated[Path, typer.Option(help="SQLite database")] = Path("facts.db"),
+    fmt: Annotated[str, typer.Option("--format", help="jsonl|csv|parquet")] = "jsonl",
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="File (jsonl) or directory (csv, parquet); default stdout / exports/")] = None,
+    kind: Annotated[list[str] | None, typer.Option(help="Fact kinds for csv/parquet (repeatable)")] = None,
+) -> None:
+    """Export the facts: the FACTS.md JSONL contract, or one CSV/Parquet file per fact kind."""
+    from .store import open_db
+
+    _need_db(db)
+    database = open_db(db)
+    if fmt == "jsonl":
+        from .export import export_jsonl
+
+        if out:
+            with out.open("w", encoding="utf-8") as fh:
+                n = export_jsonl(database, fh)
+            err.print(f"{n} articles → {out}")
+        else:
+            export_jsonl(database, sys.stdout)
+    elif fmt == "csv":
+        from .export import export_csv
+
+        for p in export_csv(database, out or Path("exports"), kind):
+            err.print(f"→ {p}")
+    elif fmt == "parquet":
+        from .export import export_parquet  # type: ignore[attr-defined]
+
+        for p in export_parquet(database, out or Path("exports"), kind):
+            err.print(f"→ {p}")
+    else:
+        raise typer.BadParameter(f"unknown format {fmt!r}", param_hint="--format")
+
+
+@app.command()
+def score(
+    gold: Annotated[Path, typer.Argument(help="Directory of gold JSON files")] = Path("gold"),
+    db: Annotated[Path, typer.Option(help="SQLite database with the predictions")] = Path("facts.db"),
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable report on stdout")] = False,
+    baseline: Annotated[Path | None, typer.Option(help="Floors file (default: GOLD/baseline.json)")] = None,
+    update_baseline: Annotated[bool, typer.Option(help="Raise the floors to the current scores")] = False,
+    errors: Annotated[bool, typer.Option("--errors", help="List misses and false positives per article")] = False,
+) -> None:
+    """Score the database against gold; exit 1 when a field falls below its committed floor."""
+    from . import score as sc
+    from .store import load_contracts, open_db
+
+    _need_db(db)
+    gold_items = sc.load_gold(gold)
+    if not gold_items:
+        raise typer.BadParameter(f"no gold files in {gold}", param_hint="GOLD")
+    preds = {r["article_id"]: r for r in load_contracts(open_db(db), list(gold_items))}
+    report = sc.score(gold_items, preds)
+    floors_path = baseline or gold / "baseline.json"
+    floors = json.loads(floors_path.read_text()) if floors_path.exists() else {}
+    if update_baseline:
+        floors = sc.updated_baseline(report, floors)
+        floors_path.write_text(json.dumps(floors, indent=2, sort_keys=True) + "\n")
+        err.print(f"floors written to {floors_path}")
+    failures = sc.check_gate(report, floors)
+    if as_json:
+        out = report.as_dict()
+        out["gate"] = {"baseline": str(floors_path), "failures": failures}
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+    else:
+        if errors:
+            for e in report.errors:
+                if e.misses or e.false_positives or e.attribute_errors:
+                    print(f"== {e.article_id}")
+                    for k, items in e.misses.items():
+                        for it in items:
+                            print(f"  miss {k}: {_brief(it)}")
+                    for k, items in e.false_positives.items():
+                        for it in items:
+                            print(f"  false {k}: {_brief(it)}")
+                    for a in e.attribute_errors:
+                        print(f"  attr {a}")
+        if report.missing_predictions:
+            print(f"no predictions for: {', '.join(report.missing_predictions)}")
+        print(sc.format_table(report))
+        print("gate: " + ("FAILED — " + "; ".join(failures) if failures else
+                          f"holds ({floors_path})" if floors else "no baseline"))
+    if failures:
+        raise typer.Exit(1)
+
+
+def _brief(item: dict) -> str:
+    keep = {k: v for k, v in item.items() if k not in ("span", "sentence")}
+    return json.dumps(keep, ensure_ascii=False)
+
+
+@app.command()
+def show(
+    article_id: Annotated[str, typer.Argument(help="Article id (file stem)")],
+    db: Annotated[Path, typer.Option(help="SQLite database")] = Path("facts.db"),
+) -> None:
+    """One article's segments and facts, readable in a terminal."""
+    from rich.table import Table
+
+    from .store import FACT_TABLES, load_contracts, open_db
+
+    _need_db(db)
+    database = open_db(db)
+    recs = load_contracts(database, [article_id])
+    if not recs:
+        err.print(f"[red]no article {article_id!r} in {db}[/red]")
+        raise typer.Exit(1)
+    rec = recs[0]
+    con = Console()
+    art = database["articles"].get(article_id)
+    con.rule(f"[bold]{article_id}")
+    con.print(f"[bold]title[/bold] {rec['title']}\n[bold]published[/bold] {rec['published']}   "
+              f"[bold]event[/bold] {rec['event_date']}   [bold]authors[/bold] {', '.join(rec['authors'])}")
+    text = art["text"]
+    seg_t = Table("kind", "span", "text", title="segments", show_lines=False)
+    for s in database.query("SELECT * FROM segments WHERE article_id = ? ORDER BY idx", [article_id]):
+        snippet = text[s["start"]:s["end"]].replace("\n", " ")
+        seg_t.add_row(s["kind"] + (" (repeat)" if s["duplicate_of"] is not None else ""),
+                      f"{s['start']}–{s['end']}", snippet[:90] + ("…" if len(snippet) > 90 else ""))
+    con.print(seg_t)
+    for kind in FACT_TABLES:
+        items = rec[kind]
+        if not items:
+            continue
+        cols = [k for k in items[0] if k not in ("sentence",)]
+        t = Table(*cols, title=f"{kind} ({len(items)})")
+        for it in items:
+            t.add_row(*[json.dumps(it[c], ensure_ascii=False) if isinstance(it[c], (list, dict))
+                        else ("" if it[c] is None else str(it[c])) for c in cols])
+        con.print(t)
+
+
+def _need_db(db: Path) -> None:
+    if not db.exists():
+        err.print(f"[red]no database at {db}: run `extractor run` first[/red]")
+        raise typer.Exit(2)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,155 @@
+"""The main job: read inputs, extract facts, store them; resumable and parallel.
+
+Inputs stream from :func:`extractor.ingest.iter_inputs`. Articles already stored with the same
+content hash and pipeline version are skipped, so an interrupted run resumes where it stopped.
+With ``workers > 1`` extraction runs in worker processes over a bounded window of pending
+articles (memory does not grow with the archive); the parent process is the single SQLite
+writer, one transaction per article.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .document import Document
+from .ingest import InputError, SourceRecord, iter_inputs
+from .models import ArticleFacts
+from .pipeline import PIPELINE_VERSION, process
+from .store import (
+    FACT_TABLES,
+    finish_run,
+    open_db,
+    record_error,
+    start_run,
+    stored_hashes,
+    write_article,
+)
+
+
+@dataclass
+class RunSummary:
+    run_id: int
+    articles: int = 0
+    skipped: int = 0
+    errors: list[tuple[str, str | None, str]] = field(default_factory=list)
+    facts: dict[str, int] = field(default_factory=lambda: {k: 0 for k in FACT_TABLES})
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+    seconds: float = 0.0
+    interrupted: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and not self.interrupted
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def extract_record(rec: SourceRecord) -> tuple[ArticleFacts, dict[str, float]]:
+    """Run the pipeline on one input record (also the worker-process entry point)."""
+    doc = Document(rec.article_id, rec.text, source=rec.source, url=rec.url,
+                   encoding=rec.encoding, title_hint=rec.title_hint,
+                   published_hint=rec.published_hint)
+    process(doc)
+    return doc.to_record(), doc.timings
+
+
+def _safe_extract(rec: SourceRecord) -> tuple[ArticleFacts, dict[str, float]] | str:
+    try:
+        return extract_record(rec)
+    except Exception as e:  # an extractor bug must not stop the batch
+        return f"extraction failed: {type(e).__name__}: {e}"
+
+
+def run(paths: Sequence[str | Path], db_path: str | Path, *, workers: int = 1,
+        fmt: str | None = None, max_bytes: int = 5 * 1024 * 1024, force: bool = False,
+        on_article: Callable[[str], None] | None = None) -> RunSummary:
+    """Process ``paths`` into the database at ``db_path`` and return what was done."""
+    t0 = time.perf_counter()
+    db = open_db(db_path)
+    run_id = start_run(db, PIPELINE_VERSION, [str(p) for p in paths])
+    summary = RunSummary(run_id)
+    done = {} if force else stored_hashes(db)
+
+    def todo() -> Iterator[SourceRecord]:
+        for item in iter_inputs(paths, fmt=fmt, max_bytes=max_bytes):
+            if isinstance(item, InputError):
+                summary.errors.append((item.source, item.record, item.reason))
+                record_error(db, run_id, item.source, item.record, item.reason)
+                continue
+            if done.get(item.article_id) == (text_hash(item.text), PIPELINE_VERSION):
+                summary.skipped += 1
+                if on_article:
+                    on_article(item.article_id)
+                continue
+            yield item
+
+    def store(rec: SourceRecord, result: tuple[ArticleFacts, dict[str, float]] | str) -> None:
+        if isinstance(result, str):
+            summary.errors.append((rec.source, rec.article_id, result))
+            record_error(db, run_id, rec.source, rec.article_id, result)
+        else:
+            facts, timings = result
+            ts = time.perf_counter()
+            write_article(db, facts, PIPELINE_VERSION)
+            timings = {**timings, "store": time.perf_counter() - ts}
+            summary.articles += 1
+            for k in FACT_TABLES:
+                summary.facts[k] += len(getattr(facts, k))
+            for k, v in timings.items():
+                summary.stage_seconds[k] = summary.stage_seconds.get(k, 0.0) + v
+        if on_article:
+            on_article(rec.article_id)
+
+    try:
+        if workers <= 1:
+            for rec in todo():
+                store(rec, _safe_extract(rec))
+        else:
+            _run_parallel(todo(), workers, store)
+    except KeyboardInterrupt:
+        summary.interrupted = True
+    summary.seconds = time.perf_counter() - t0
+    finish_run(db, run_id, articles=summary.articles, skipped=summary.skipped,
+               errors=len(summary.errors), facts=summary.facts, seconds=summary.seconds,
+               status="interrupted" if summary.interrupted else "done")
+    db.close()
+    return summary
+
+
+def _run_parallel(records: Iterable[SourceRecord], workers: int,
+                  store: Callable[[SourceRecord, tuple[ArticleFacts, dict[str, float]] | str], None]) -> None:
+    window = workers * 8
+    pending: dict[Future[tuple[ArticleFacts, dict[str, float]] | str], SourceRecord] = {}
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        it = iter(records)
+        exhausted = False
+        while pending or not exhausted:
+            while not exhausted and len(pending) < window:
+                try:
+                    rec = next(it)
+                except StopIteration:
+                    exhausted = True
+                    break
+                pending[pool.submit(_safe_extract, rec)] = rec
+            if not pending:
+                break
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in finished:
+                rec = pending.pop(fut)
+                try:
+                    result = fut.result()
+                except Exception as e:  # a worker died
+                    result = f"worker failed: {type(e).__name__}: {e}"
+                store(rec, result)
+
+
+def default_workers() -> int:
+    return os.cpu_count() or 1

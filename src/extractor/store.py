@@ -1,0 +1,218 @@
+"""SQLite storage with sqlite-utils: one row per article, one table per fact kind.
+
+Every article is written in one transaction (its old facts deleted, the new ones inserted), so a
+re-run leaves the same database and a crash never leaves half an article. Fact tables carry a
+foreign key to ``articles`` and the span of each fact in the stored text.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from .models import SCHEMA_VERSION, ArticleFacts
+
+FACT_TABLES: dict[str, list[str]] = {
+    "dates": ["value", "year_inferred_from"],
+    "locations": ["level", "name", "province", "district", "level_inferred", "status", "code",
+                  "province_2025", "unit_2025", "candidates"],
+    "officials": ["name", "honorific", "rank", "titles", "mentions"],
+    "models": ["name", "location", "quoted"],
+    "counts": ["value", "unit", "qualifier", "of"],
+    "awards": ["award", "issuer", "collectives", "individuals", "total"],
+}
+_PROVENANCE = {"text": str, "start": int, "end": int, "sentence": int, "in_caption": int}
+_TYPES: dict[str, Any] = {
+    "value": str, "year_inferred_from": str, "level": str, "name": str, "province": str,
+    "district": str, "level_inferred": int, "status": str, "code": str, "province_2025": str,
+    "unit_2025": str, "candidates": str, "honorific": str, "rank": str, "titles": str,
+    "mentions": int, "location": str, "quoted": int, "unit": str, "qualifier": str,
+    "of": float, "award": str, "issuer": str, "collectives": int, "individuals": int, "total": int,
+}
+
+
+def open_db(path: str | Path) -> sqlite_utils.Database:
+    """Open (and create or migrate) the facts database."""
+    conn = sqlite3.connect(str(path), isolation_level=None, timeout=60)
+    db = sqlite_utils.Database(conn)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA foreign_keys=ON")
+    db.execute("PRAGMA synchronous=NORMAL")
+    ensure_schema(db)
+    return db
+
+
+def ensure_schema(db: sqlite_utils.Database) -> None:
+    if "articles" not in db.table_names():
+        db["articles"].create({
+            "article_id": str, "source": str, "url": str, "encoding": str, "content_hash": str,
+            "pipeline_version": str, "schema_version": int, "title": str, "published": str,
+            "authors": str, "event_date": str, "text": str, "n_facts": int, "processed_at": str,
+        }, pk="article_id")
+    if "segments" not in db.table_names():
+        db["segments"].create({"article_id": str, "idx": int, "kind": str, "start": int,
+                               "end": int, "duplicate_of": int},
+                              pk=("article_id", "idx"),
+                              foreign_keys=[("article_id", "articles", "article_id")])
+    if "sentences" not in db.table_names():
+        db["sentences"].create({"article_id": str, "idx": int, "start": int, "end": int,
+                                "segment": int, "in_caption": int, "in_title": int},
+                               pk=("article_id", "idx"),
+                               foreign_keys=[("article_id", "articles", "article_id")])
+    for table, cols in FACT_TABLES.items():
+        if table not in db.table_names():
+            spec: dict[str, Any] = {"article_id": str, "idx": int, **_PROVENANCE}
+            spec.update({c: _TYPES[c] for c in cols})
+            if table == "counts":
+                spec["value"] = float
+            db[table].create(spec, pk=("article_id", "idx"),
+                             foreign_keys=[("article_id", "articles", "article_id")])
+    if "runs" not in db.table_names():
+        db["runs"].create({"id": int, "started_at": str, "finished_at": str, "version": str,
+                           "inputs": str, "articles": int, "skipped": int, "errors": int,
+                           "facts": str, "seconds": float, "status": str}, pk="id")
+    if "errors" not in db.table_names():
+        db["errors"].create({"id": int, "run_id": int, "source": str, "record": str,
+                             "reason": str, "at": str}, pk="id",
+                            foreign_keys=[("run_id", "runs", "id")])
+    for table in ("segments", "sentences", *FACT_TABLES):
+        db[table].create_index(["article_id"], if_not_exists=True)
+    for table, col in (("dates", "value"), ("locations", "name"), ("officials", "name"),
+                       ("models", "name"), ("counts", "unit"), ("awards", "award")):
+        db[table].create_index([col], if_not_exists=True)
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _cell(v: Any) -> Any:
+    if isinstance(v, (list, dict)):
+        return json.dumps(v, ensure_ascii=False)
+    if isinstance(v, bool):
+        return int(v)
+    return v
+
+
+def article_rows(rec: ArticleFacts, version: str) -> dict[str, list[dict[str, Any]]]:
+    """The rows of every table for one article."""
+    aid = rec.article_id
+    n = sum(len(getattr(rec, t)) for t in FACT_TABLES)
+    rows: dict[str, list[dict[str, Any]]] = {
+        "articles": [{
+            "article_id": aid, "source": rec.source, "url": rec.url, "encoding": rec.encoding,
+            "content_hash": rec.content_hash, "pipeline_version": version,
+            "schema_version": SCHEMA_VERSION, "title": rec.title, "published": rec.published,
+            "authors": json.dumps(rec.authors, ensure_ascii=False), "event_date": rec.event_date,
+            "text": rec.text, "n_facts": n, "processed_at": _now(),
+        }],
+        "segments": [{"article_id": aid, "idx": i, **s.model_dump()} for i, s in enumerate(rec.segments)],
+        "sentences": [{"article_id": aid, "idx": s.index, "start": s.start, "end": s.end,
+                       "segment": s.segment, "in_caption": int(s.in_caption),
+                       "in_title": int(s.in_title)} for s in rec.sentences],
+    }
+    for table, cols in FACT_TABLES.items():
+        out = []
+        for i, f in enumerate(getattr(rec, table)):
+            d = f.model_dump()
+            row = {"article_id": aid, "idx": i}
+            row.update({k: _cell(d[k]) for k in _PROVENANCE})
+            row.update({c: _cell(d.get(c)) for c in cols})
+            out.append(row)
+        rows[table] = out
+    return rows
+
+
+def write_article(db: sqlite_utils.Database, rec: ArticleFacts, version: str) -> None:
+    """Replace one article and all its facts, atomically."""
+    rows = article_rows(rec, version)
+    with db.atomic():  # one transaction
+        for table in ("segments", "sentences", *FACT_TABLES):
+            db.execute(f"DELETE FROM [{table}] WHERE article_id = ?", [rec.article_id])
+        db["articles"].upsert_all(rows["articles"], pk="article_id")
+        for table in ("segments", "sentences", *FACT_TABLES):
+            if rows[table]:
+                db[table].insert_all(rows[table], batch_size=500)
+
+
+def stored_hashes(db: sqlite_utils.Database) -> dict[str, tuple[str, str]]:
+    """article_id → (content_hash, pipeline_version) of what is stored."""
+    return {r[0]: (r[1], r[2]) for r in db.execute(
+        "SELECT article_id, content_hash, pipeline_version FROM articles").fetchall()}
+
+
+def start_run(db: sqlite_utils.Database, version: str, inputs: Iterable[str]) -> int:
+    with db.atomic():
+        db["runs"].insert({"started_at": _now(), "version": version,
+                           "inputs": json.dumps(list(inputs), ensure_ascii=False),
+                           "articles": 0, "skipped": 0, "errors": 0, "status": "running"})
+    return int(db.execute("SELECT max(id) FROM runs").fetchone()[0])
+
+
+def record_error(db: sqlite_utils.Database, run_id: int, source: str, record: str | None,
+                 reason: str) -> None:
+    with db.atomic():
+        db["errors"].insert({"run_id": run_id, "source": source, "record": record,
+                             "reason": reason, "at": _now()})
+
+
+def finish_run(db: sqlite_utils.Database, run_id: int, *, articles: int, skipped: int,
+               errors: int, facts: dict[str, int], seconds: float, status: str) -> None:
+    with db.atomic():
+        db["runs"].update(run_id, {"finished_at": _now(), "articles": articles,
+                                   "skipped": skipped, "errors": errors,
+                                   "facts": json.dumps(facts), "seconds": round(seconds, 3),
+                                   "status": status})
+
+
+def load_contracts(db: sqlite_utils.Database, ids: Iterable[str] | None = None) -> list[dict[str, Any]]:
+    """Rebuild the FACTS.md records (schema v1, plus spans) from the tables."""
+    where, params = "", []
+    if ids is not None:
+        ids = list(ids)
+        where = f"WHERE article_id IN ({','.join('?' * len(ids))})"
+        params = ids
+    arts = list(db.query(f"SELECT * FROM articles {where} ORDER BY article_id", params))
+    by_kind: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    for table in FACT_TABLES:
+        grouped: dict[str, list[dict[str, Any]]] = {}
+        for r in db.query(f"SELECT * FROM [{table}] {where} ORDER BY article_id, idx", params):
+            grouped.setdefault(r["article_id"], []).append(r)
+        by_kind[table] = grouped
+    out = []
+    for a in arts:
+        aid = a["article_id"]
+        rec: dict[str, Any] = {
+            "article_id": aid, "title": a["title"], "published": a["published"],
+            "authors": json.loads(a["authors"] or "[]"), "event_date": a["event_date"],
+            "url": a["url"], "source": a["source"],
+        }
+        for table, cols in FACT_TABLES.items():
+            items = []
+            for r in by_kind[table].get(aid, []):
+                d: dict[str, Any] = {}
+                if table not in ("officials", "models"):
+                    d["text"] = r["text"]
+                for c in cols:
+                    v = r[c]
+                    if c in ("titles", "candidates"):
+                        v = json.loads(v) if v else []
+                    elif c in ("level_inferred", "quoted"):
+                        v = bool(v)
+                    elif c in ("value", "of") and table == "counts" and v is not None:
+                        v = int(v) if float(v).is_integer() else v
+                    d[c] = v
+                d["span"] = [r["start"], r["end"]]
+                d["sentence"] = r["sentence"]
+                if table in ("officials", "models"):
+                    d["text"] = r["text"]
+                items.append(d)
+            rec[table] = items
+        out.append(rec)
+    return out

@@ -94,6 +94,12 @@ def parse_stamp(line: str) -> str | None:
     return iso
 
 
+def _source(doc: Document, line: _Line) -> str:
+    """A line as the stored text writes it (the normalized copy folds tone placement)."""
+    s, e = doc.normalized.to_source(line.start, line.end)
+    return doc.text[s:e].strip()
+
+
 def _is_stamp(line: _Line) -> bool:
     m = _TIME_BEFORE.search(line.text) or _STAMP_AFTER.search(line.text)
     if not m:
@@ -175,7 +181,7 @@ def segment(doc: Document) -> None:
         doc.published = parse_stamp(lines[stamp_i].text)
     if title_i is not None:
         kinds[title_i] = "title"
-        doc.title = lines[title_i].text
+        doc.title = _source(doc, lines[title_i])
     top = min(x for x in (stamp_i, title_i, len(lines)) if x is not None)
     for i in range(top):
         kinds[i] = "header"
@@ -191,10 +197,15 @@ def segment(doc: Document) -> None:
     byline_i = None
     for i in range(last_para + 1, len(lines)):
         names = byline_names(lines[i].text)
-        if names and byline_i is None:
+        if names:
             byline_i = i
-            doc.authors = names
+            doc.authors = byline_names(_source(doc, lines[i])) or names  # as written
+            break
+    for i in range(last_para + 1, len(lines)):
+        if i == byline_i:
             kinds[i] = "byline"
+        elif byline_i is not None and i < byline_i and not _is("boilerplate", lines[i].text):
+            kinds[i] = "body"  # a last caption between the text and the byline
         else:
             kinds[i] = "boilerplate"
     # a boilerplate line inside the body (a counter before the byline, "Tin liên quan")
@@ -203,7 +214,7 @@ def segment(doc: Document) -> None:
             kinds[i] = "boilerplate"
 
     # 3. captions between body paragraphs; repeated lines; headline repeated as image text
-    title_key = strip_diacritics(doc.title).casefold() if doc.title else None
+    title_key = strip_diacritics(lines[title_i].text).casefold() if title_i is not None else None
     seen: dict[str, int] = {}
     segs: list[Segment] = []
     for i, ln in enumerate(lines):

@@ -1,0 +1,89 @@
+"""Page segmentation on portal layouts: headline, stamp, captions, byline, boilerplate."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from extractor.document import Document
+from extractor.segment import byline_names, parse_stamp, segment
+
+from conftest import CORPUS, GOLD
+
+PAGE = """Cổng thông tin điện tử
+CÔNG AN TỈNH NGHỆ AN
+Trang chủ >> Tin tức
+Ra mắt mô hình “Camera an ninh” tại xã Nghi Phong
+
+Thứ Ba, 14/03/2023 - 08:15
+Sáng 13/3, Công an huyện Nghi Lộc phối hợp với UBND xã Nghi Phong tổ chức lễ ra mắt mô hình “Camera an ninh” với 24 camera được lắp đặt tại các tuyến đường chính.
+
+Quang cảnh buổi lễ ra mắt mô hình
+Phát biểu tại buổi lễ, đồng chí Thượng tá Hồ Văn Tuấn, Phó trưởng Công an huyện ghi nhận sự đóng góp của Nhân dân trong việc lắp đặt camera.
+Quang cảnh buổi lễ ra mắt mô hình
+Ảnh: T.C
+Tin, ảnh: Lê Minh
+Tin liên quan
+Lượt xem: 1.234
+"""
+
+
+def _seg(text: str) -> Document:
+    doc = Document("x", text)
+    segment(doc)
+    return doc
+
+
+def test_portal_page_parts() -> None:
+    doc = _seg(PAGE)
+    kinds = [(s.kind, doc.norm[s.start:s.end][:20]) for s in doc.segments]
+    assert doc.title == "Ra mắt mô hình “Camera an ninh” tại xã Nghi Phong"
+    assert doc.published == "2023-03-14T08:15"
+    assert doc.authors == ["Lê Minh"]
+    assert [k for k, _ in kinds[:3]] == ["header"] * 3
+    captions = [s for s in doc.segments if s.kind == "caption"]
+    assert len(captions) == 2 and captions[1].duplicate_of is not None
+    assert kinds[-1][0] == "boilerplate" and kinds[-2][0] == "boilerplate"
+    assert any(k == "boilerplate" and t.startswith("Ảnh") for k, t in kinds)
+
+
+@pytest.mark.parametrize(("line", "iso"), [
+    ("13/10/2023 13:41:46 Xem cỡ chữ Google", "2023-10-13T13:41:46"),
+    ("Thứ hai - 11/05/2020 23:39", "2020-05-11T23:39"),
+    ("14:05 | 02/09/2022", "2022-09-02T14:05"),
+    ("Cập nhật lúc 09:30 ngày 05/11/2021", "2021-11-05T09:30"),
+    ("Ngày đăng: 21/07/2024", "2024-07-21"),
+    ("Thứ Năm, 14/03/2024 | 08:15", "2024-03-14T08:15"),
+])
+def test_stamp_forms(line: str, iso: str) -> None:
+    assert parse_stamp(line) == iso
+
+
+@pytest.mark.parametrize(("line", "names"), [
+    ("Nga Nguyễn", ["Nga Nguyễn"]),
+    ("Thuý Phượng - Xuân Cường", ["Thuý Phượng", "Xuân Cường"]),
+    ("Tác giả bài viết: Phương Giang", ["Phương Giang"]),
+    ("Tin, ảnh: Lê Minh", ["Lê Minh"]),
+    ("Minh Châu - Quốc Bảo", ["Minh Châu", "Quốc Bảo"]),
+    ("Ảnh: T.C", None),
+    ("Tin cùng chuyên mục", None),
+    ("Toàn cảnh hội nghị", None),
+])
+def test_bylines(line: str, names: list[str] | None) -> None:
+    assert byline_names(line) == names
+
+
+def test_headline_repeated_without_diacritics_is_not_content() -> None:
+    doc = _seg("Công an xã Tân Phú ra mắt tổ tự quản\n\nCong an xa Tan Phu ra mat to tu quan\n\n"
+               "Ngày 5/3, Công an xã Tân Phú tổ chức ra mắt tổ tự quản về an ninh trật tự tại ấp 3 với 12 thành viên.\n\nHoàng Anh\n")
+    assert [s.kind for s in doc.segments] == ["title", "boilerplate", "body", "byline"]
+
+
+@pytest.mark.parametrize("path", sorted(CORPUS.glob("0*.txt")), ids=lambda p: p.stem)
+def test_seed_pages_title_stamp_and_byline_match_gold(path) -> None:  # type: ignore[no-untyped-def]
+    gold = json.loads((GOLD / f"{path.stem}.json").read_text(encoding="utf-8"))
+    doc = _seg(path.read_text(encoding="utf-8"))
+    assert (doc.title or "").strip() == gold["title"].strip()
+    assert doc.published == gold["published"]
+    assert doc.authors == gold["authors"]

@@ -89,7 +89,7 @@ def export(
         for p in export_csv(database, out or Path("exports"), kind):
             err.print(f"→ {p}")
     elif fmt == "parquet":
-        from .export import export_parquet  # type: ignore[attr-defined]
+        from .export import export_parquet
 
         for p in export_parquet(database, out or Path("exports"), kind):
             err.print(f"→ {p}")
@@ -105,6 +105,7 @@ def score(
     baseline: Annotated[Path | None, typer.Option(help="Floors file (default: GOLD/baseline.json)")] = None,
     update_baseline: Annotated[bool, typer.Option(help="Raise the floors to the current scores")] = False,
     errors: Annotated[bool, typer.Option("--errors", help="List misses and false positives per article")] = False,
+    html_out: Annotated[Path | None, typer.Option("--html", help="Also write the report as HTML here")] = None,
 ) -> None:
     """Score the database against gold; exit 1 when a field falls below its committed floor."""
     from . import score as sc
@@ -123,6 +124,11 @@ def score(
         floors_path.write_text(json.dumps(floors, indent=2, sort_keys=True) + "\n")
         err.print(f"floors written to {floors_path}")
     failures = sc.check_gate(report, floors)
+    if html_out:
+        from .review import score_html
+
+        html_out.write_text(score_html(report), encoding="utf-8")
+        err.print(f"HTML report → {html_out}")
     if as_json:
         out = report.as_dict()
         out["gate"] = {"baseline": str(floors_path), "failures": failures}
@@ -193,6 +199,52 @@ def show(
             t.add_row(*[json.dumps(it[c], ensure_ascii=False) if isinstance(it[c], (list, dict))
                         else ("" if it[c] is None else str(it[c])) for c in cols])
         con.print(t)
+
+
+@app.command()
+def review(
+    article_ids: Annotated[list[str] | None, typer.Argument(help="Articles (default: all)")] = None,
+    db: Annotated[Path, typer.Option(help="SQLite database")] = Path("facts.db"),
+    out: Annotated[Path, typer.Option("--out", help="Output directory")] = Path("review"),
+    gold: Annotated[Path | None, typer.Option(help="Gold directory: mark misses and false positives")] = Path("gold"),
+) -> None:
+    """HTML pages with every fact highlighted in the article text, and an index page."""
+    from .review import write_review
+    from .score import load_gold
+    from .store import open_db
+
+    _need_db(db)
+    gold_items = load_gold(gold) if gold and gold.is_dir() else None
+    paths = write_review(open_db(db), out, article_ids, gold_items)
+    err.print(f"{len(paths) - 1} pages + index → {out / 'index.html'}")
+
+
+@app.command()
+def schema(
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to a file instead of stdout")] = None,
+) -> None:
+    """The JSON Schema of the article records (from the pydantic models)."""
+    from .models import json_schema
+
+    text = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
+    if out:
+        out.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+
+
+@app.command()
+def metadata(
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to a file instead of stdout")] = None,
+) -> None:
+    """Datasette metadata.json describing the tables and columns (`datasette facts.db -m metadata.json`)."""
+    from .datasette import metadata as meta
+
+    text = json.dumps(meta(), ensure_ascii=False, indent=2) + "\n"
+    if out:
+        out.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
 
 
 def _need_db(db: Path) -> None:

@@ -1,4 +1,5 @@
-"""Exports: the FACTS.md JSONL contract (one line per article) and one CSV per fact kind."""
+"""Exports: the FACTS.md JSONL contract (one line per article), and one CSV or Parquet file per
+fact kind with the columns of its table."""
 
 from __future__ import annotations
 
@@ -31,13 +32,37 @@ def export_csv(db: sqlite_utils.Database, out_dir: str | Path,
     for table in ["articles", *(kinds or FACT_TABLES)]:
         if table != "articles" and table not in FACT_TABLES:
             raise ValueError(f"unknown fact kind {table!r}; one of {', '.join(FACT_TABLES)}")
-        cols = [c.name for c in db[table].columns if c.name != "text" or table != "articles"]
+        cols, rows = _table_rows(db, table)
         path = out / f"{table}.csv"
         with path.open("w", encoding="utf-8", newline="") as fh:
             w = csv.writer(fh)
             w.writerow(cols)
-            sel = ", ".join(f"[{c}]" for c in cols)
-            for row in db.execute(f"SELECT {sel} FROM [{table}] ORDER BY rowid"):
-                w.writerow(row)
+            w.writerows(rows)
+        written.append(path)
+    return written
+
+
+def _table_rows(db: sqlite_utils.Database, table: str) -> tuple[list[str], list[tuple]]:  # type: ignore[type-arg]
+    cols = [c.name for c in db[table].columns if c.name != "text" or table != "articles"]
+    sel = ", ".join(f"[{c}]" for c in cols)
+    return cols, db.execute(f"SELECT {sel} FROM [{table}] ORDER BY rowid").fetchall()
+
+
+def export_parquet(db: sqlite_utils.Database, out_dir: str | Path,
+                   kinds: Iterable[str] | None = None) -> list[Path]:
+    """One Parquet file per fact kind (plus articles.parquet), same columns as the tables."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for table in ["articles", *(kinds or FACT_TABLES)]:
+        if table != "articles" and table not in FACT_TABLES:
+            raise ValueError(f"unknown fact kind {table!r}; one of {', '.join(FACT_TABLES)}")
+        cols, rows = _table_rows(db, table)
+        arrays = {c: [r[i] for r in rows] for i, c in enumerate(cols)}
+        path = out / f"{table}.parquet"
+        pq.write_table(pa.table(arrays), path)
         written.append(path)
     return written

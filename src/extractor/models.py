@@ -140,3 +140,10 @@ class ArticleFacts(BaseModel):
             "awards": [strip(a, ["text", "award", "issuer", "collectives", "individuals", "total"])
                        for a in self.awards],
         }
+
+
+def json_schema() -> dict:
+    """JSON Schema of the stored/exported article record."""
+    schema = ArticleFacts.model_json_schema()
+    schema["$id"] = f"https://example.invalid/extractor/article-v{SCHEMA_VERSION}.schema.json"
+    return schema

@@ -83,9 +83,53 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
                             foreign_keys=[("run_id", "runs", "id")])
     for table in ("segments", "sentences", *FACT_TABLES):
         db[table].create_index(["article_id"], if_not_exists=True)
+    if "articles_fts" not in db.table_names():
+        # accent-insensitive search: the default unicode61 folds Vietnamese inconsistently
+        db["articles"].enable_fts(["title", "text"], create_triggers=True,
+                                  tokenize="unicode61 remove_diacritics 2")
+    for name, sql in VIEWS.items():
+        db.execute(f"CREATE VIEW IF NOT EXISTS [{name}] AS {sql}")
     for table, col in (("dates", "value"), ("locations", "name"), ("officials", "name"),
                        ("models", "name"), ("counts", "unit"), ("awards", "award")):
         db[table].create_index([col], if_not_exists=True)
+
+
+# Views that join facts to their article, for browsing in Datasette and for plain SQL users.
+VIEWS: dict[str, str] = {
+    "official_mentions": (
+        "SELECT o.article_id, a.title AS article_title, a.published, a.event_date, o.name, "
+        "o.honorific, o.rank, o.titles, o.mentions, o.text, o.start, o.[end] "
+        "FROM officials o JOIN articles a USING (article_id)"),
+    "location_mentions": (
+        "SELECT l.article_id, a.title AS article_title, a.published, l.level, l.name, l.district, "
+        "l.province, l.status, l.code, l.unit_2025, l.province_2025, l.text, l.start, l.[end] "
+        "FROM locations l JOIN articles a USING (article_id)"),
+    "award_tallies": (
+        "SELECT w.article_id, a.title AS article_title, a.event_date, w.award, w.issuer, "
+        "w.collectives, w.individuals, w.total, w.text FROM awards w JOIN articles a USING (article_id)"),
+    "model_mentions": (
+        "SELECT m.article_id, a.title AS article_title, a.event_date, m.name, m.location, m.text "
+        "FROM models m JOIN articles a USING (article_id)"),
+    "count_mentions": (
+        "SELECT c.article_id, a.title AS article_title, c.value, c.unit, c.qualifier, c.[of], c.text "
+        "FROM counts c JOIN articles a USING (article_id)"),
+    "article_summary": (
+        "SELECT a.article_id, a.title, a.published, a.event_date, a.authors, "
+        "(SELECT count(*) FROM dates d WHERE d.article_id = a.article_id) AS dates, "
+        "(SELECT count(*) FROM locations d WHERE d.article_id = a.article_id) AS locations, "
+        "(SELECT count(*) FROM officials d WHERE d.article_id = a.article_id) AS officials, "
+        "(SELECT count(*) FROM models d WHERE d.article_id = a.article_id) AS models, "
+        "(SELECT count(*) FROM counts d WHERE d.article_id = a.article_id) AS counts, "
+        "(SELECT count(*) FROM awards d WHERE d.article_id = a.article_id) AS awards "
+        "FROM articles a"),
+}
+
+
+def search(db: sqlite_utils.Database, query: str, limit: int = 20) -> list[dict[str, Any]]:
+    """Articles matching a full-text query, with or without diacritics."""
+    return list(db.query(
+        "SELECT a.article_id, a.title FROM articles_fts f JOIN articles a ON a.rowid = f.rowid "
+        "WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?", [query, limit]))
 
 
 def _now() -> str:
@@ -131,13 +175,19 @@ def article_rows(rec: ArticleFacts, version: str) -> dict[str, list[dict[str, An
 
 def write_article(db: sqlite_utils.Database, rec: ArticleFacts, version: str) -> None:
     """Replace one article and all its facts, atomically."""
-    rows = article_rows(rec, version)
+    write_rows(db, article_rows(rec, version))
+
+
+def write_rows(db: sqlite_utils.Database, rows: dict[str, list[dict[str, Any]]]) -> None:
+    """Replace the article(s) in ``rows`` (as built by :func:`article_rows`) in one transaction;
+    also what merging Parquet shards uses."""
+    ids = [a["article_id"] for a in rows["articles"]]
     with db.atomic():  # one transaction
         for table in ("segments", "sentences", *FACT_TABLES):
-            db.execute(f"DELETE FROM [{table}] WHERE article_id = ?", [rec.article_id])
+            db.execute(f"DELETE FROM [{table}] WHERE article_id IN ({','.join('?' * len(ids))})", ids)
         db["articles"].upsert_all(rows["articles"], pk="article_id")
         for table in ("segments", "sentences", *FACT_TABLES):
-            if rows[table]:
+            if rows.get(table):
                 db[table].insert_all(rows[table], batch_size=500)
 
 

@@ -247,6 +247,64 @@ def metadata(
         sys.stdout.write(text)
 
 
+gold_app = typer.Typer(no_args_is_help=True, help="Gold round trip with Label Studio and doccano.")
+app.add_typer(gold_app, name="gold")
+
+
+@gold_app.command("export")
+def gold_export(
+    article_ids: Annotated[list[str] | None, typer.Argument(help="Articles (default: all)")] = None,
+    db: Annotated[Path, typer.Option(help="SQLite database")] = Path("facts.db"),
+    fmt: Annotated[str, typer.Option("--format", help="label-studio|doccano")] = "label-studio",
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output file")] = Path("tasks.json"),
+) -> None:
+    """Predictions as pre-annotated tasks for an annotator to correct."""
+    from .annotate import LABEL_STUDIO_CONFIG, to_doccano, to_label_studio
+    from .store import load_contracts, open_db
+
+    _need_db(db)
+    database = open_db(db)
+    recs = load_contracts(database, article_ids or None)
+    texts = {r["article_id"]: database["articles"].get(r["article_id"])["text"] for r in recs}
+    if fmt == "label-studio":
+        out.write_text(json.dumps(to_label_studio(recs, texts), ensure_ascii=False, indent=1), encoding="utf-8")
+        out.with_suffix(".config.xml").write_text(LABEL_STUDIO_CONFIG, encoding="utf-8")
+        err.print(f"{len(recs)} tasks → {out} (labelling config: {out.with_suffix('.config.xml')})")
+    elif fmt == "doccano":
+        out.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in to_doccano(recs, texts)),
+                       encoding="utf-8")
+        err.print(f"{len(recs)} lines → {out}")
+    else:
+        raise typer.BadParameter(f"unknown format {fmt!r}", param_hint="--format")
+
+
+@gold_app.command("import")
+def gold_import(
+    path: Annotated[Path, typer.Argument(help="The tool's export (Label Studio JSON, doccano JSONL)")],
+    fmt: Annotated[str, typer.Option("--format", help="label-studio|doccano")] = "label-studio",
+    out: Annotated[Path, typer.Option("--out", "-o", help="Gold directory")] = Path("gold"),
+) -> None:
+    """Corrected annotations back into gold files (refuses spans that do not match the text)."""
+    from .annotate import AnnotationError, from_doccano, from_label_studio
+
+    raw = path.read_text(encoding="utf-8")
+    try:
+        if fmt == "label-studio":
+            records = from_label_studio(json.loads(raw))
+        elif fmt == "doccano":
+            records = from_doccano([json.loads(x) for x in raw.splitlines() if x.strip()])
+        else:
+            raise typer.BadParameter(f"unknown format {fmt!r}", param_hint="--format")
+    except AnnotationError as e:
+        err.print(f"[red]refused:[/red] {e}")
+        raise typer.Exit(1) from e
+    out.mkdir(parents=True, exist_ok=True)
+    for rec in records:
+        (out / f"{rec['article_id']}.json").write_text(
+            json.dumps(rec, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    err.print(f"{len(records)} gold files → {out}")
+
+
 def _need_db(db: Path) -> None:
     if not db.exists():
         err.print(f"[red]no database at {db}: run `extractor run` first[/red]")

@@ -24,7 +24,8 @@ def test_article_text_is_escaped_and_facts_are_marked() -> None:
     text = "Ngày 5/3 <script>alert(1)</script> tại xã Lộc Yên"
     rec = {"article_id": "x", "title": "<b>T</b>", "published": None, "event_date": None, "authors": [],
            "dates": [{"text": "Ngày 5/3", "value": "2023-03-05", "span": [0, 8]}],
-           "locations": [{"text": "xã Lộc Yên", "level": "xã", "name": "Lộc Yên", "span": [40, 50]}],
+           "locations": [{"text": "xã Lộc Yên", "level": "xã", "name": "Lộc Yên",
+                          "span": [text.index("xã"), len(text)]}],
            "officials": [], "models": [], "counts": [], "awards": []}
     page, summary = article_page(rec, text, [{"kind": "body", "start": 0, "end": len(text)}], None)
     assert "<script>" not in page and "&lt;script&gt;" in page and "<b>T</b>" not in page

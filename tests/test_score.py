@@ -77,3 +77,14 @@ def test_missing_prediction_counts_every_gold_item_as_a_miss() -> None:
     report = score({"dev_x": _art(article_id="dev_x", models=[{"name": "Camera an ninh"}])}, {})
     assert report.missing_predictions == ["dev_x"]
     assert report.groups["dev"].fields["models"].fn == 1
+
+
+def test_location_parents_are_scored_where_gold_states_them() -> None:
+    gold = _art(locations=[{"level": "xã", "name": "Khuôn Hà", "district": "Lâm Bình", "province": "Tuyên Quang"},
+                           {"level": "tỉnh", "name": "Hà Tĩnh", "district": None, "province": None}])
+    pred = _art(locations=[{"level": "xã", "name": "Khuôn Hà", "district": "Lâm Bình", "province": None},
+                           {"level": "tỉnh", "name": "Hà Tĩnh", "district": None, "province": "Hà Tĩnh"}])
+    gs = GroupScore()
+    score_article(gold, pred, gs)
+    assert gs.attrs["locations.district"].as_dict() == {"right": 1, "total": 1, "accuracy": 1.0}
+    assert gs.attrs["locations.province"].as_dict() == {"right": 0, "total": 1, "accuracy": 0.0}

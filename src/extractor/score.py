@@ -159,7 +159,8 @@ class GroupScore:
     fields: dict[str, Tally] = field(default_factory=lambda: {f: Tally() for f in FIELDS})
     titles: Tally = field(default_factory=Tally)
     attrs: dict[str, Accuracy] = field(default_factory=lambda: {
-        k: Accuracy() for k in ("officials.rank", "counts.qualifier", "awards.award",
+        k: Accuracy() for k in ("locations.province", "locations.district", "officials.rank",
+                                "counts.qualifier", "awards.award",
                                 "awards.issuer", "event_date", "published", "title")})
 
     @property
@@ -205,7 +206,16 @@ def score_article(gold: dict[str, Any], pred: dict[str, Any] | None, gs: GroupSc
         if fps:
             errs.false_positives[kind] = fps
         for g, p in pairs:
-            if kind == "officials":
+            if kind == "locations":
+                # resolution: the parents the gold states must be found (null gold = not scored)
+                for parent in ("province", "district"):
+                    if g.get(parent):
+                        ok = match_key(g[parent]) == match_key(p.get(parent) or "")
+                        gs.attrs[f"locations.{parent}"].add(ok)
+                        if not ok:
+                            errs.attribute_errors.append(
+                                f"{parent} of {g.get('level')} {g.get('name')}: {p.get(parent)!r} ≠ {g[parent]!r}")
+            elif kind == "officials":
                 ok = match_key(g.get("rank") or "") == match_key(p.get("rank") or "")
                 gs.attrs["officials.rank"].add(ok)
                 if not ok:

@@ -1,13 +1,558 @@
-"""Extractor for dates (stub: to be written)."""
+"""Calendar dates named in an article, and the date of the event it reports.
+
+Vietnamese portals write dates as "Chiều ngày 20/10", "17/9/2024", "ngày 5 tháng 3 năm 2023",
+"Ngày 5-10", "tháng 8/2021", "năm 2022", "quý III/2023", "giai đoạn 2021-2023",
+"7 tháng đầu năm 2023", "từ năm 2018 đến tháng 10/2023". Each form is a small regex; candidates
+are resolved leftmost-longest, adjacent ones joined by "đến/tới/-" become ranges, and year-less
+dates get the year the context gives (publication stamp, "sơ kết N năm" after a launch date, or
+the latest year the text names). A bare "20/10" is only a date after a cue ("ngày", a part of
+the day, a weekday, or a preposition with no counted noun after it), so ratios ("10/10 thôn"),
+document numbers ("280/KH-CAT") and names ("Ban Chỉ đạo 138") never match.
+Word lists live in ``resources/date_words.tsv``.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass, replace
+from functools import cache
+
+import regex
+
 from ..document import Document
+from ..models import DateMention
+from ..numbers import parse_number_words, word_number_pattern
+from ..resources import ResourceError, load_tsv
+
+_ROLES = ("part_of_day", "weekday", "weak_cue", "follower", "period", "review", "launch_verb",
+          "event_word", "document", "frequency", "target")
+_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_FUTURE_PENALTY = 3  # a year-less date after the stamp is less likely than one before it
 
 
-def extract(doc: Document) -> list:
-    return []
+# --------------------------------------------------------------------------------------------
+# lexicon and patterns
+# --------------------------------------------------------------------------------------------
+@cache
+def _words() -> dict[str, tuple[str, ...]]:
+    """Word lists by role from date_words.tsv (validated: every role present, no unknown role)."""
+    out: dict[str, list[str]] = {r: [] for r in _ROLES}
+    for i, row in enumerate(load_tsv("date_words.tsv"), start=1):
+        role, word = row.get("role", ""), row.get("word", "")
+        if role not in out or not word:
+            raise ResourceError(f"date_words.tsv: entry {i}: bad role or word: {row}")
+        out[role].append(word)
+    for role, ws in out.items():
+        if not ws:
+            raise ResourceError(f"date_words.tsv: no entry for role {role}")
+    return {r: tuple(sorted(set(ws), key=lambda w: (-len(w), w))) for r, ws in out.items()}
+
+
+def _alt(role: str) -> str:
+    """A non-capturing alternation of a role's words, spaces matching any run of spaces."""
+    return "(?:" + "|".join(regex.escape(w).replace(r"\ ", " ").replace(" ", r"\s+")
+                            for w in _words()[role]) + ")"
+
+
+@dataclass(frozen=True)
+class _Patterns:
+    # cores: each starts at a digit or a keyword, so a scan fails fast at other positions
+    dmy: regex.Pattern[str]
+    dm_words: regex.Pattern[str]
+    day_range: regex.Pattern[str]
+    day_pair: regex.Pattern[str]
+    dm: regex.Pattern[str]
+    my: regex.Pattern[str]
+    my_bare: regex.Pattern[str]
+    month_range: regex.Pattern[str]
+    month: regex.Pattern[str]
+    year: regex.Pattern[str]
+    year_range: regex.Pattern[str]
+    half: regex.Pattern[str]
+    half_n: regex.Pattern[str]
+    quarter: regex.Pattern[str]
+    # left contexts, searched in a short window ending where a core starts
+    strong_left: regex.Pattern[str]
+    weak_left: regex.Pattern[str]
+    from_left: regex.Pattern[str]
+    period_left: regex.Pattern[str]
+    target_left: regex.Pattern[str]
+    # right contexts and helpers
+    follower_ok: regex.Pattern[str]
+    connector: regex.Pattern[str]
+    review: regex.Pattern[str]
+    launch: regex.Pattern[str]
+    event: regex.Pattern[str]
+    document_before: regex.Pattern[str]
+
+
+@cache
+def _patterns() -> _Patterns:
+    """Compile every date pattern once (bounded: no nested quantifiers over the same text)."""
+    pod, wd, weak = _alt("part_of_day"), _alt("weekday"), _alt("weak_cue")
+    fol, per, rev = _alt("follower"), _alt("period"), _alt("review")
+    freq = _alt("frequency")
+    num_w = word_number_pattern()
+    nb = r"(?=\d)(?<![\p{N}/.,])"  # not inside a longer number; (?=\d) first keeps scans fast
+    day = rf"{nb}(?P<d>0?[1-9]|[12]\d|3[01])"
+    mon = r"(?P<m>0?[1-9]|1[0-2])"
+    yr = r"(?:1[89]\d\d|20\d\d|21\d\d)"
+    year = rf"(?P<y>{yr})(?![\p{{N}}]|[.,]\p{{N}}|\s?/\s?[\p{{L}}\p{{N}}])"
+    # what may not follow a day-month: more number parts (then it is something else)
+    no_more = r"(?![\p{N}]|\s?[/.-]\s?\p{N}|/\p{L}|-\p{Lu})"
+    f = regex.I | regex.V0
+    return _Patterns(
+        dmy=regex.compile(rf"{day}\s?(?P<s>[/.-])\s?{mon}\s?(?P=s)\s?{year}", f),
+        dm_words=regex.compile(rf"{day}\s+tháng\s+{mon}(?![\p{{N}}])(?:\s+năm\s+{year})?", f),
+        day_range=regex.compile(
+            rf"{nb}(?P<d1>0?[1-9]|[12]\d|3[01])(?:\s?[-–]\s?|\s+(?:đến|tới)\s+)(?:ngày\s+)?"
+            rf"(?P<d2>0?[1-9]|[12]\d|3[01])\s?/\s?{mon}(?:\s?/\s?{year})?{no_more}", f),
+        day_pair=regex.compile(
+            rf"{nb}(?P<d1>0?[1-9]|[12]\d|3[01])(?P<e1>)(?:\s*,\s*|\s+và\s+)(?:ngày\s+)?"
+            rf"(?P<d2>0?[1-9]|[12]\d|3[01])\s?/\s?{mon}(?:\s?/\s?{year})?{no_more}", f),
+        dm=regex.compile(rf"{day}\s?(?P<s>[/-])\s?{mon}{no_more}(?:\s+năm\s+{year})?", f),
+        my=regex.compile(rf"\btháng\s+{mon}(?:\s?[/.-]\s?|\s+năm\s+){year}", f),
+        my_bare=regex.compile(rf"{nb}{mon}\s?/\s?{year}", f),
+        month_range=regex.compile(
+            rf"\btháng\s+(?P<m1>0?[1-9]|1[0-2])(?:\s?[-–]\s?|\s+(?:đến|tới)\s+)(?:tháng\s+)?"
+            rf"(?P<m2>0?[1-9]|1[0-2])\s?(?:[/.-]\s?|\s+năm\s+){year}", f),
+        month=regex.compile(rf"(?<!\b{freq}\s+)(?<!\p{{N}}\s+)\btháng\s+{mon}"
+                            rf"(?![\p{{N}}]|\s?[/.-]\s?\p{{N}}|\s+năm\s+\p{{N}})", f),
+        year=regex.compile(rf"\bnăm\s+{nb}{year}", f),
+        year_range=regex.compile(
+            rf"(?=\d)(?<![\p{{N}}/.,-])(?P<y1>{yr})(?:\s?[-–]\s?|\s+(?:đến|tới)\s+)(?:năm\s+)?"
+            rf"(?P<y2>{yr})(?![\p{{N}}]|[.,]\p{{N}}|\s?/)", f),
+        half=regex.compile(
+            rf"\btháng\s+(?P<h>đầu|cuối)\s+năm(?:\s+(?P<nay>nay)\b|\s+{year})?(?!\s*\p{{N}})", f),
+        half_n=regex.compile(rf"(?<![\p{{N}}.,])\b(?P<n>\d{{1,2}}|{num_w})\s+$", f),
+        quarter=regex.compile(
+            rf"\bquý\s+(?-i:(?P<q>IV|III|II|I|[1-4]))(?![\p{{L}}\p{{N}}])"
+            rf"(?:\s?[/.-]\s?{year}|\s+năm\s+{year}|\s+năm\s+(?P<nay>nay)\b)?", f),
+        strong_left=regex.compile(
+            rf"(?:\b(?:{pod}|hôm)\s+(?:nay|qua)\s*\(\s*|\b{pod}\s+(?:ngày\s+)?"
+            rf"|(?:\bhôm\s+)?(?<!\b{freq}\s+)\bngày\s+"
+            rf"|\b{wd}\s*[,(]?\s*(?:ngày\s+)?)$", f),
+        weak_left=regex.compile(rf"\b{weak}\s+$", f),
+        from_left=regex.compile(r"\btừ\s+(?:ngày\s+)?$", f),
+        period_left=regex.compile(
+            rf"(?:\b{per}\s+(?:từ\s+)?(?:năm\s+)?|\btừ\s+(?:năm\s+)?|\bnăm\s+)$", f),
+        target_left=regex.compile(rf"\b{_alt('target')}\s+$", f),
+        follower_ok=regex.compile(rf"\s*(?:$|[^\p{{L}}\p{{N}}\s]|\p{{Lu}}|{fol}\b)", regex.V0),
+        connector=regex.compile(r"\s*(?:[-–]|(?:cho\s+)?(?:đến|tới)(?:\s+hết)?)\s*", f),
+        review=regex.compile(rf"\b{rev}\s+(?P<n>\d{{1,2}}|{num_w})\s+năm\b", f),
+        launch=regex.compile(rf"\b{_alt('launch_verb')}\b", f),
+        event=regex.compile(rf"\b{_alt('event_word')}\b", f),
+        document_before=regex.compile(
+            rf"(?:\b{_alt('document')}\s*(?:,\s*)?(?:ngày\s+)?"
+            rf"|\d+\s?/\s?\p{{Lu}}[\p{{L}}\p{{N}}/.-]*\s*,?\s*(?:ngày\s+)?|\bsố\s+\p{{N}}[\p{{L}}\p{{N}}/.-]*\s*,?\s*(?:ngày\s+)?)$", f),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# candidates
+# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Point:
+    """A calendar point at some precision; ``y`` None until the context gives the year."""
+
+    y: int | None
+    m: int | None = None
+    d: int | None = None
+
+    def fmt(self) -> str:
+        s = f"{self.y:04d}"
+        if self.m is not None:
+            s += f"-{self.m:02d}"
+            if self.d is not None:
+                s += f"-{self.d:02d}"
+        return s
+
+    def key(self) -> tuple[int, int, int]:
+        """Sortable (year, month, day) with missing parts at their start."""
+        return (self.y or 0, self.m or 1, self.d or 1)
+
+
+@dataclass(frozen=True)
+class _Cand:
+    start: int
+    end: int
+    a: _Point
+    b: _Point | None = None  # end of a range
+    context: bool = False  # "năm nay" / year-less period: year from the context
+    sentence: int = -1
+    inferred: str | None = None
+
+    @property
+    def yearless(self) -> bool:
+        return self.a.y is None or (self.b is not None and self.b.y is None)
+
+    def value(self) -> str:
+        return self.a.fmt() if self.b is None else f"{self.a.fmt()}/{self.b.fmt()}"
+
+
+def _valid(p: _Point) -> bool:
+    if p.m is not None and not 1 <= p.m <= 12:
+        return False
+    if p.d is not None:
+        if p.m is None:
+            return False
+        try:
+            dt.date(p.y if p.y is not None else 2000, p.m, p.d)  # 2000: 29/2 allowed year-less
+        except ValueError:
+            return False
+    return True
+
+
+def _int(s: str | None) -> int | None:
+    return int(s) if s else None
+
+
+def _num(s: str) -> int | None:
+    return int(s) if s.isdigit() else parse_number_words(s)
+
+
+def _follower_ok(text: str, end: int) -> bool:
+    """A bare date after a weak cue must not be followed by a counted noun ("10/10 thôn")."""
+    return bool(_patterns().follower_ok.match(text, end))
+
+
+_LEFT_WINDOW = 40  # characters searched before a core for its cue words
+
+
+def _left(pat: regex.Pattern[str], text: str, lo: int, at: int) -> int | None:
+    """Start of the cue ``pat`` ending exactly at ``at`` (within the sentence), else None."""
+    m = pat.search(text, max(lo, at - _LEFT_WINDOW), at)
+    return m.start() if m else None
+
+
+def _candidates(doc: Document, lo: int, hi: int) -> list[_Cand]:
+    """All date candidates of text[lo:hi] lying inside one sentence, overlaps included.
+
+    Each pattern scans the whole range once (cheaper than once per sentence); a match is kept
+    only when it starts and ends in the same sentence, and cue words are looked for only
+    inside that sentence."""
+    p = _patterns()
+    text = doc.norm
+    out: list[_Cand] = []
+
+    def sent_lo(at: int) -> int:
+        s = doc.sentence_at(at)
+        return s.start if s is not None else at
+
+    def add(start: int, end: int, a: _Point, b: _Point | None = None, ctx: bool = False) -> None:
+        s = doc.sentence_at(start)
+        if s is None or end > s.end:
+            return
+        if _valid(a) and (b is None or _valid(b)):
+            out.append(_Cand(start, end, a, b, ctx, sentence=s.index))
+
+    def day_start(at: int, need_cue: bool) -> int | None:
+        """Where a day date starting at ``at`` really starts: at its cue ("Chiều ngày", "Thứ
+        Bảy,"); None when it needs a cue and has none."""
+        s = _left(p.strong_left, text, sent_lo(at), at)
+        if s is not None:
+            return s
+        return None if need_cue else at
+
+    for m in p.dmy.finditer(text, lo, hi):
+        s = day_start(m.start(), False)
+        add(s if s is not None else m.start(), m.end(),
+            _Point(int(m["y"]), int(m["m"]), int(m["d"])))
+    for m in p.dm_words.finditer(text, lo, hi):
+        y = _int(m["y"])
+        s = day_start(m.start(), y is None)
+        if s is not None:
+            add(s, m.end(), _Point(y, int(m["m"]), int(m["d"])))
+    for m in p.day_range.finditer(text, lo, hi):
+        starts = [x for x in (_left(p.from_left, text, sent_lo(m.start()), m.start()),
+                              _left(p.strong_left, text, sent_lo(m.start()), m.start()))
+                  if x is not None]
+        s = min(starts) if starts else None
+        y, mo, d1, d2 = _int(m["y"]), int(m["m"]), int(m["d1"]), int(m["d2"])
+        if s is not None and d1 < d2:
+            add(s, m.end(), _Point(y, mo, d1), _Point(y, mo, d2))
+    for m in p.day_pair.finditer(text, lo, hi):  # "ngày 12 và 13/10": two dates
+        s = _left(p.strong_left, text, sent_lo(m.start()), m.start())
+        y, mo, d1, d2 = _int(m["y"]), int(m["m"]), int(m["d1"]), int(m["d2"])
+        if s is not None and d1 < d2:
+            add(s, m.end("e1"), _Point(y, mo, d1))
+            add(m.start("d2"), m.end(), _Point(y, mo, d2))
+    for m in p.dm.finditer(text, lo, hi):
+        pt = _Point(_int(m["y"]), int(m["m"]), int(m["d"]))
+        s = _left(p.strong_left, text, sent_lo(m.start()), m.start())
+        if s is not None:
+            add(s, m.end(), pt)
+        elif (m["s"] == "/" and _left(p.weak_left, text, sent_lo(m.start()), m.start()) is not None
+              and _follower_ok(text, m.end())):
+            add(m.start(), m.end(), pt)
+    for m in p.my.finditer(text, lo, hi):
+        add(m.start(), m.end(), _Point(int(m["y"]), int(m["m"])))
+    for m in p.my_bare.finditer(text, lo, hi):
+        if _left(p.weak_left, text, sent_lo(m.start()), m.start()) is not None:
+            add(m.start(), m.end(), _Point(int(m["y"]), int(m["m"])))
+    for m in p.month_range.finditer(text, lo, hi):
+        y, m1, m2 = int(m["y"]), int(m["m1"]), int(m["m2"])
+        if m1 < m2:
+            add(m.start(), m.end(), _Point(y, m1), _Point(y, m2))
+    for m in p.month.finditer(text, lo, hi):
+        if _follower_ok(text, m.end()):
+            add(m.start(), m.end(), _Point(None, int(m["m"])))
+    for m in p.year.finditer(text, lo, hi):
+        add(m.start(), m.end(), _Point(int(m["y"])))
+    for m in p.year_range.finditer(text, lo, hi):
+        y1, y2 = int(m["y1"]), int(m["y2"])
+        if y1 < y2 <= y1 + 50:
+            s = _left(p.period_left, text, sent_lo(m.start()), m.start())
+            add(s if s is not None else m.start(), m.end(), _Point(y1), _Point(y2))
+    for m in p.half.finditer(text, lo, hi):  # "7 tháng đầu năm 2023": the number before
+        mn = p.half_n.search(text, max(sent_lo(m.start()), m.start() - 20), m.start())
+        n = _num(mn["n"]) if mn else None
+        if mn is None or n is None or not 1 <= n <= 11:
+            continue
+        y = _int(m["y"])
+        a, b = ((1, n) if m["h"].casefold() == "đầu" else (13 - n, 12))
+        add(mn.start(), m.end(), _Point(y, a), _Point(y, b), ctx=y is None)
+    for m in p.quarter.finditer(text, lo, hi):
+        q, y = _ROMAN[m["q"]], _int(m["y"])
+        add(m.start(), m.end(), _Point(y, 3 * q - 2), _Point(y, 3 * q), ctx=y is None)
+    return out
+
+
+def _select(cands: list[_Cand]) -> list[_Cand]:
+    """Leftmost-longest, non-overlapping."""
+    cands.sort(key=lambda c: (c.start, -(c.end - c.start)))
+    out: list[_Cand] = []
+    for c in cands:
+        if not out or c.start >= out[-1].end:
+            out.append(c)
+    return out
+
+
+def _join_ranges(text: str, cands: list[_Cand]) -> list[_Cand]:
+    """Join "X đến/tới/- Y" into one range X/Y, sharing the year written once."""
+    conn = _patterns().connector
+    out: list[_Cand] = []
+    i = 0
+    while i < len(cands):
+        c = cands[i]
+        if i + 1 < len(cands) and c.b is None and cands[i + 1].b is None:
+            n = cands[i + 1]
+            if conn.fullmatch(text, c.end, n.start):
+                a, b = c.a, n.a
+                if a.y is None and b.y is not None:
+                    a = replace(a, y=b.y if (a.m or 1) <= (b.m or 12) else b.y - 1)
+                elif b.y is None and a.y is not None:
+                    b = replace(b, y=a.y if (b.m or 12) >= (a.m or 1) else a.y + 1)
+                if a.y is None or b.y is None or a.key() < b.key():
+                    out.append(_Cand(c.start, n.end, a, b, sentence=c.sentence))
+                    i += 2
+                    continue
+        out.append(c)
+        i += 1
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# year inference
+# --------------------------------------------------------------------------------------------
+def _parse_published(s: str | None) -> dt.date | None:
+    if not s:
+        return None
+    m = regex.match(r"(\d{4})-(\d{2})(?:-(\d{2}))?", s)
+    if not m:
+        return None
+    try:
+        return dt.date(int(m[1]), int(m[2]), int(m[3] or 1))
+    except ValueError:
+        return None
+
+
+def _closest_year(m: int, d: int, anchor: dt.date, future_penalty: float) -> int:
+    """The year putting (m, d) closest to ``anchor``, future distances weighted."""
+    best, best_cost = anchor.year, float("inf")
+    for y in (anchor.year - 1, anchor.year, anchor.year + 1):
+        try:
+            day = dt.date(y, m, d)
+        except ValueError:  # 29/2 in a common year
+            continue
+        delta = (day - anchor).days
+        cost = -delta if delta <= 0 else delta * future_penalty
+        if cost < best_cost:
+            best, best_cost = y, cost
+    return best
+
+
+def _launch_anchor(text: str, doc: Document, cands: list[_Cand]) -> dt.date | None:
+    """Launch date + N years for "sơ kết/tổng kết N năm" after a dated launch."""
+    p = _patterns()
+    n = None
+    for s in doc.sentences:
+        m = p.review.search(text, s.start, s.end)
+        if m:
+            n = _num(m["n"])
+            break
+    if not n or n > 30:
+        return None
+    launches = []
+    for c in cands:
+        if (c.b is None and c.a.y is not None and c.a.d is None
+                and 0 <= c.sentence < len(doc.sentences)):
+            s = doc.sentences[c.sentence]
+            if p.launch.search(text, s.start, s.end):
+                launches.append(c.a)
+    if not launches:
+        return None
+    first = min(launches, key=_Point.key)
+    try:
+        return dt.date(first.y + n, first.m or 1, 1)  # type: ignore[operator]
+    except ValueError:
+        return None
+
+
+def _context_year(text: str, cands: list[_Cand]) -> int | None:
+    """The latest year the text names as a point or within one year, not a plan's end or
+    target ("giai đoạn 2021-2025", "đến năm 2030")."""
+    target = _patterns().target_left
+    years = [c.a.y for c in cands if c.a.y is not None and (c.b is None or c.b.y == c.a.y)
+             and not target.search(text, max(0, c.start - 12), c.start)]
+    if not years:
+        years = [x.y for c in cands for x in (c.a, c.b) if x is not None and x.y is not None]
+    return max(years) if years else None
+
+
+def _fill_years(text: str, doc: Document, cands: list[_Cand]) -> list[_Cand]:
+    """Give year-less candidates the year of the context; drop those without any."""
+    if not any(c.yearless for c in cands):
+        return cands
+    pub = _parse_published(doc.published)
+    anchor, how, penalty = pub, "published", float(_FUTURE_PENALTY)
+    if anchor is None:
+        anchor, how, penalty = _launch_anchor(text, doc, cands), "launch_plus_n", 1.0
+    year = anchor.year if anchor else _context_year(text, cands)
+    if anchor is None:
+        how = "context_year"
+    if year is None:
+        return [c for c in cands if not c.yearless]
+
+    def fix(pt: _Point) -> _Point:
+        if pt.y is not None:
+            return pt
+        if anchor is not None and pt.m is not None:
+            return replace(pt, y=_closest_year(pt.m, pt.d or 15, anchor, penalty))
+        return replace(pt, y=year)
+
+    out = []
+    for c in cands:
+        if not c.yearless:
+            out.append(c)
+        elif c.context:  # a period of "this year": the anchor's year as is
+            out.append(replace(c, a=replace(c.a, y=year),
+                               b=replace(c.b, y=year) if c.b else None, inferred=how))
+        else:
+            a = fix(c.a)
+            b = fix(c.b) if c.b else None
+            if b is not None and c.b is not None and c.b.y is None and b.key() < a.key():
+                b = replace(b, y=a.y + 1)  # type: ignore[operator]
+            out.append(replace(c, a=a, b=b, inferred=how))
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# public API
+# --------------------------------------------------------------------------------------------
+_LAST: list[tuple[Document, list, str | None, list[_Cand]]] = []  # extract → event_date reuse
+
+
+def _mentions(doc: Document) -> list[_Cand]:
+    """Every date mention of the headline, body and captions, years resolved, in text order.
+    The last document's result is kept, so event_date does not redo what extract did."""
+    if _LAST:
+        d, sents, pub, res = _LAST[0]
+        if d is doc and sents is doc.sentences and pub == doc.published:
+            return res
+    res = _compute_mentions(doc)
+    _LAST[:] = [(doc, doc.sentences, doc.published, res)]
+    return res
+
+
+def _compute_mentions(doc: Document) -> list[_Cand]:
+    text = doc.norm
+    if not doc.sentences:
+        return []
+    by_sentence: dict[int, list[_Cand]] = {}
+    for c in _candidates(doc, doc.sentences[0].start, doc.sentences[-1].end):
+        by_sentence.setdefault(c.sentence, []).append(c)
+    all_c: list[_Cand] = []
+    for idx in sorted(by_sentence):
+        all_c.extend(_join_ranges(text, _select(by_sentence[idx])))
+    return _fill_years(text, doc, all_c)
+
+
+def extract(doc: Document) -> list[DateMention]:
+    """One DateMention per distinct calendar value, at its first mention."""
+    try:
+        cands = _mentions(doc)
+    except (ValueError, OverflowError):  # defensive: never let one odd article stop the pipeline
+        return []
+    seen: set[str] = set()
+    out: list[DateMention] = []
+    for c in cands:
+        v = c.value()
+        if v in seen:
+            continue
+        seen.add(v)
+        out.append(DateMention(**doc.provenance(c.start, c.end), value=v,
+                               year_inferred_from=c.inferred))
+    return out
+
+
+def _lead_sentences(doc: Document) -> list[tuple[int, int]]:
+    """(sentence index, paragraph rank) of the first two body paragraphs, then the headline."""
+    body: list[tuple[int, int]] = []
+    segs: list[int] = []
+    title: list[tuple[int, int]] = []
+    for s in doc.sentences:
+        if s.in_title:
+            title.append((s.index, 2))
+            continue
+        if s.in_caption:
+            continue
+        if s.segment not in segs:
+            if len(segs) == 2:
+                break
+            segs.append(s.segment)
+        body.append((s.index, segs.index(s.segment)))
+    return body + title
+
+
+def _is_event(text: str, doc: Document, c: _Cand, rank: int) -> bool:
+    """Does the date introduce an event: it opens its sentence or sits beside an event word,
+    and it does not date a document ("kế hoạch 280/KH-CAT ngày 12/6/2018")? In the second
+    paragraph only an opening date followed by an event word counts."""
+    p = _patterns()
+    s = doc.sentences[c.sentence]
+    if p.document_before.search(text, max(s.start, c.start - 80), c.start):
+        return False
+    head = text[s.start:c.start]
+    n_head = len(head.split())
+    if n_head <= 3 and not p.event.search(head):  # "CTTĐT - Ngày 13/6, Công an tỉnh tổ chức …"
+        return bool(p.event.search(text, c.end, s.end)) or (n_head == 0 and rank != 1)
+    return rank != 1 and bool(p.event.search(text, s.start, s.end))
 
 
 def event_date(doc: Document) -> str | None:
-    return None
+    """The date of the main event: the first day date of the lead that opens its sentence or
+    sits beside an event word; None for articles that report no single event."""
+    try:
+        text = doc.norm
+        cands = _mentions(doc)
+        by_sentence: dict[int, list[_Cand]] = {}
+        for c in cands:
+            by_sentence.setdefault(c.sentence, []).append(c)
+        for idx, rank in _lead_sentences(doc):
+            for c in by_sentence.get(idx, []):
+                if c.a.d is not None and c.a.y is not None and _is_event(text, doc, c, rank):
+                    return c.a.fmt()
+        return None
+    except (ValueError, OverflowError):
+        return None

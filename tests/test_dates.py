@@ -1,0 +1,162 @@
+"""Dates and event_date: golden cases (tests/cases/dates.json) plus focused unit tests.
+
+A case is {"req": text, "res": [expected dates], optional "published": ISO stamp given as the
+container's hint, optional "event_date"}. Expected dates are compared in order of first mention
+on "text" and "value" (and "year_inferred_from" when the case gives it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from extractor.document import Document
+from extractor.extractors import dates
+from extractor.models import Sentence
+from extractor.segment import segment
+from extractor.sentences import split_sentences
+
+CASES = json.loads((Path(__file__).parent / "cases" / "dates.json").read_text(encoding="utf-8"))
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+
+
+def _doc(text: str, published: str | None = None) -> Document:
+    doc = Document("t", text, published_hint=published)
+    segment(doc)
+    split_sentences(doc)
+    return doc
+
+
+def _one_sentence_doc(text: str, published: str | None = None) -> Document:
+    """A document whose whole text is one body sentence (no segmentation, for odd inputs)."""
+    doc = Document("t", text)
+    doc.published = published
+    doc.set_sentences([Sentence(index=0, start=0, end=len(doc.norm), segment=0)])
+    return doc
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["req"][:40] for c in CASES])
+def test_golden_case(case: dict) -> None:
+    doc = _doc(case["req"], case.get("published"))
+    got = [m.model_dump() for m in dates.extract(doc)]
+    want = case["res"]
+    assert [g["value"] for g in got] == [w["value"] for w in want]
+    for g, w in zip(got, want):
+        for key, val in w.items():
+            assert g[key] == val, (key, g, w)
+    if "event_date" in case:
+        assert dates.event_date(doc) == case["event_date"]
+
+
+# -- focused unit tests ---------------------------------------------------------------------
+def test_spans_point_at_the_stored_text() -> None:
+    text = "Hội nghị sơ kết công tác năm 2023\n\nChiều ngày 20/10, Công an huyện tổ chức hội nghị."
+    doc = _doc(text, "2023-10-21")
+    for m in dates.extract(doc):
+        assert text[m.start:m.end] == m.text
+
+
+def test_ratio_after_a_weak_cue_is_not_a_date() -> None:
+    doc = _one_sentence_doc("Đến nay, từ 10/10 thôn đã có tổ tự quản, đến 228/228 hộ tham gia.",
+                            "2023-05-01")
+    assert dates.extract(doc) == []
+
+
+def test_bare_date_after_a_weak_cue_is_a_date() -> None:
+    doc = _one_sentence_doc("Chương trình kéo dài đến 30/4, sau đó tổng kết.", "2023-03-01")
+    assert [m.value for m in dates.extract(doc)] == ["2023-04-30"]
+
+
+def test_year_less_date_without_any_context_is_dropped() -> None:
+    doc = _one_sentence_doc("Sáng 20/10, Công an xã tổ chức hội nghị.")
+    assert dates.extract(doc) == []
+
+
+def test_document_numbers_and_names_are_not_dates() -> None:
+    doc = _one_sentence_doc("Nghị định 30/2020/NĐ-CP, Quyết định số 1234/QĐ-UBND và Dự án 8 "
+                            "được Ban Chỉ đạo 138 phổ biến.", "2023-03-01")
+    assert dates.extract(doc) == []
+
+
+def test_target_year_is_not_the_context_year() -> None:
+    doc = _one_sentence_doc("Sáng 12/3, Công an xã triển khai kế hoạch năm 2023, phấn đấu đến "
+                            "năm 2030 hoàn thành.")
+    assert [m.value for m in dates.extract(doc)][0] == "2023-03-12"
+
+
+@pytest.mark.parametrize(("m", "d", "anchor", "year"), [
+    (12, 28, dt.date(2024, 1, 5), 2023),   # days before the stamp, across new year
+    (6, 13, dt.date(2023, 10, 13), 2023),  # months before the stamp
+    (10, 20, dt.date(2023, 10, 13), 2023),  # a week ahead: an announced event
+    (1, 2, dt.date(2023, 12, 28), 2024),   # days ahead, across new year
+    (11, 20, dt.date(2023, 3, 1), 2022),   # far ahead: last year's date
+])
+def test_closest_year(m: int, d: int, anchor: dt.date, year: int) -> None:
+    assert dates._closest_year(m, d, anchor, dates._FUTURE_PENALTY) == year
+
+
+def test_event_date_none_for_a_review_article() -> None:
+    text = ("Hiệu quả công tác xây dựng mô hình tự quản ở cơ sở\n\n"
+            "Xác định công tác xây dựng mô hình có vai trò quan trọng, lực lượng Công an huyện đã "
+            "tích cực phối hợp với các ban, ngành tuyên truyền, vận động Nhân dân tham gia.\n\n"
+            "Năm 2022, toàn huyện xây dựng mới 15 mô hình; ngày 5/3/2022, một vụ trộm được phát "
+            "hiện nhờ camera.")
+    assert dates.event_date(_doc(text, "2023-01-10")) is None
+
+
+def test_event_date_mid_sentence_beside_an_event_word() -> None:
+    text = ("Xã Tân Lập tổ chức Ngày hội toàn dân bảo vệ an ninh Tổ quốc\n\n"
+            "Nhằm biểu dương các tập thể tiêu biểu, chiều ngày 10/8, Ban Chỉ đạo xã Tân Lập đã tổ "
+            "chức Ngày hội toàn dân bảo vệ an ninh Tổ quốc năm 2022.")
+    assert dates.event_date(_doc(text)) == "2022-08-10"
+
+
+def test_lexicon_has_every_role() -> None:
+    words = dates._words()
+    assert set(words) == set(dates._ROLES)
+    assert all(words[r] for r in dates._ROLES)
+
+
+@pytest.mark.parametrize("text", [
+    "1" * 100_000,
+    "1/" * 50_000,
+    "ngày 1/" * 30_000,
+    "2021-" * 40_000,
+    "tháng " * 50_000 + "1",
+    "“" * 100_000,
+    "năm 2021 - " * 20_000,
+    " 7 tháng đầu năm" * 20_000,
+    "thứ hai , " * 30_000 + "20/10",
+    "1.1." * 50_000,
+])
+def test_adversarial_inputs_finish_quickly(text: str) -> None:
+    t = time.perf_counter()
+    doc = _one_sentence_doc(text, "2023-01-01")
+    dates.extract(doc)
+    dates.event_date(doc)
+    assert time.perf_counter() - t < 5.0
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet=st.sampled_from(list("0123456789/-.–, ()năm tháng ngày quý IVđầu cuối"
+                                             "sáng chiều từ đến giai đoạn Ngày\n")), max_size=200),
+       st.one_of(st.none(), st.sampled_from(["2023-01-05", "2020-05-11T23:39", "bad", "2023-13"])))
+def test_never_raises_on_date_like_noise(text: str, published: str | None) -> None:
+    doc = _one_sentence_doc(text, published)
+    for m in dates.extract(doc):
+        assert m.value
+    dates.event_date(doc)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=300))
+def test_never_raises_through_segmentation(text: str) -> None:
+    doc = _doc(text)
+    dates.extract(doc)
+    dates.event_date(doc)

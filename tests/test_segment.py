@@ -87,3 +87,11 @@ def test_seed_pages_title_stamp_and_byline_match_gold(path) -> None:  # type: ig
     assert (doc.title or "").strip() == gold["title"].strip()
     assert doc.published == gold["published"]
     assert doc.authors == gold["authors"]
+
+
+def test_a_paragraph_starting_like_a_widget_is_text() -> None:
+    body = ("Chia sẻ tại buổi lễ, đồng chí Trung tá Lê Văn Hùng, Trưởng Công an xã cho biết lực lượng "
+            "đã phối hợp với 12 tổ tự quản tuần tra, kiểm soát trên địa bàn trong suốt dịp Tết vừa qua.")
+    doc = _seg("Công an xã Tân Phú tuần tra dịp Tết\n\nNgày 5/3, Công an xã Tân Phú tổ chức tuần tra trên các tuyến đường trong xã.\n\n"
+               + body + "\n\nHoàng Anh\n\nChia sẻ\n")
+    assert [s.kind for s in doc.segments] == ["title", "body", "body", "byline", "boilerplate"]

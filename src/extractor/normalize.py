@@ -62,7 +62,8 @@ _WORD = regex.compile(r"\p{L}+")
 
 def fold_tones(text: str) -> str:
     """One tone-mark placement, length-preserving on NFC input."""
-    return _WORD.sub(lambda m: _fold_syllable(m.group()), text)
+    # no Vietnamese syllable has more than 7 letters: longer runs are left alone (and cheap)
+    return _WORD.sub(lambda m: m.group() if len(m.group()) > 8 else _fold_syllable(m.group()), text)
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,12 @@ def _is(role: str, text: str) -> bool:
     return any(p.match(text) for p in _patterns()[role])
 
 
+def _is_boilerplate(line: _Line) -> bool:
+    """A widget line: matches a boilerplate pattern and is short (a paragraph that happens to
+    start with "Chia sẻ", "Hôm nay" or "Thống kê" is text)."""
+    return line.words < 25 and _is("boilerplate", line.text)
+
+
 def _lines(text: str) -> list[_Line]:
     out = []
     pos = 0
@@ -193,7 +199,7 @@ def segment(doc: Document) -> None:
     # 2. the end of the article: after the last paragraph come byline and widgets
     start_body = max(x for x in (stamp_i, title_i, -1) if x is not None) + 1
     last_para = max((i for i in range(start_body, len(lines)) if _is_paragraph(lines[i])
-                     and not _is("boilerplate", lines[i].text)), default=start_body - 1)
+                     and not _is_boilerplate(lines[i])), default=start_body - 1)
     byline_i = None
     for i in range(last_para + 1, len(lines)):
         names = byline_names(lines[i].text)
@@ -204,13 +210,13 @@ def segment(doc: Document) -> None:
     for i in range(last_para + 1, len(lines)):
         if i == byline_i:
             kinds[i] = "byline"
-        elif byline_i is not None and i < byline_i and not _is("boilerplate", lines[i].text):
+        elif byline_i is not None and i < byline_i and not _is_boilerplate(lines[i]):
             kinds[i] = "body"  # a last caption between the text and the byline
         else:
             kinds[i] = "boilerplate"
     # a boilerplate line inside the body (a counter before the byline, "Tin liên quan")
     for i in range(start_body, last_para + 1):
-        if kinds[i] == "body" and _is("boilerplate", lines[i].text):
+        if kinds[i] == "body" and _is_boilerplate(lines[i]):
             kinds[i] = "boilerplate"
 
     # 3. captions between body paragraphs; repeated lines; headline repeated as image text

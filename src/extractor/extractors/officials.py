@@ -1,9 +1,567 @@
-"""Extractor for officials (stub: to be written)."""
+"""Officials: named people (not the byline) with honorific, rank and titles, mentions merged.
+
+Vietnamese press names officials in a few fixed shapes, so rules over tokens work where the
+CRF NER does not (it tags "đồng chí Đại tá Nguyễn Hữu Thiên" as LOC):
+
+* anchor before the name: ``[honorific] [rank] Name`` ("đồng chí Đại tá Nguyễn Hữu Thiên");
+* title before the name: ``Title [,] [honorific] [rank] Name`` ("Phó Chủ tịch UBND tỉnh
+  Lê Trí Thanh", "Giám đốc Công an tỉnh, Thiếu tướng Nguyễn Văn A");
+* a surname-led name followed by an apposition: ``Name, Title`` / ``Name - Title``.
+
+A title phrase runs until punctuation that closes the apposition or a reporting verb
+("tặng", "phát biểu", …); it is split on ",", "-", "–", "/" and "kiêm" where the next part
+starts with a title word, and a part that is only an organisation stays attached.
+Lexicons live in ``resources/`` (ranks, honorifics, surnames, title words, title stops).
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+
+import regex
+
 from ..document import Document
+from ..models import OfficialMention
+from ..normalize import fold_tones, match_key
+from ..resources import ResourceError, load_tsv
+
+# Tokens: "đ/c", words (letters, marks, digits, joined by & or '), or any single other char.
+_TOKEN = regex.compile(r"[đĐ]/[cC](?![\p{L}\p{N}])|[\p{L}\p{M}\p{N}]+(?:[&'’][\p{L}\p{M}\p{N}]+)*|\S")
+_NAME_SYL = regex.compile(r"\p{Lu}(?:[\p{Ll}\p{M}]|['’]\p{L})*")  # "Nguyễn", "H'Yen"
+_ABBR = regex.compile(r"\p{Lu}{1,4}")  # "TP", "TX": a following "." does not end a phrase
+_HARD_STOP = set(";:!?()[]{}“”\"«»…|")
+_SEPARATORS = {",", "-", "–", "—", "/"}
+_MAX_TITLE_TOKENS = 30
+_MAX_NAME = 5
 
 
-def extract(doc: Document) -> list:
-    return []
+def _key(s: str) -> str:
+    """Matching key of lexicon entries and of text already tone-folded (doc.norm)."""
+    return fold_tones(s).lower()
+
+
+@dataclass(slots=True)
+class _Tok:
+    text: str
+    key: str  # tone-folded, casefolded
+    start: int
+    end: int
+    word: bool
+    nl_before: bool  # a line break separates it from the previous token
+
+
+class _Lexicon:
+    """Multi-word phrases matched on token keys, longest first."""
+
+    def __init__(self, phrases: list[tuple[str, str]], *, case_sensitive: bool = False) -> None:
+        self.case_sensitive = case_sensitive
+        self.index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for phrase, value in phrases:
+            ws = tuple(_TOKEN.findall(fold_tones(phrase) if case_sensitive else _key(phrase)))
+            if not ws:
+                raise ResourceError(f"empty lexicon phrase: {phrase!r}")
+            self.index.setdefault(ws[0], []).append((ws, value))
+        for v in self.index.values():
+            v.sort(key=lambda e: -len(e[0]))
+
+    def match(self, toks: list[_Tok], i: int) -> tuple[int, str] | None:
+        """(number of tokens, value) of the longest phrase starting at token ``i``."""
+        if i >= len(toks):
+            return None
+        cs = self.case_sensitive
+        entries = self.index.get(toks[i].text if cs else toks[i].key)
+        if not entries:
+            return None
+        for ws, value in entries:
+            n = len(ws)
+            if n == 1:
+                return 1, value
+            if i + n <= len(toks) and all(
+                    (toks[i + k].text if cs else toks[i + k].key) == ws[k]
+                    and not toks[i + k].nl_before for k in range(1, n)):
+                return n, value
+        return None
+
+
+@dataclass(frozen=True)
+class _Lex:
+    ranks: _Lexicon
+    honorifics: _Lexicon
+    titles: _Lexicon
+    prefixes: _Lexicon
+    orgs: _Lexicon
+    levels: _Lexicon
+    owners: _Lexicon
+    stops: _Lexicon
+    surnames: frozenset[str]
+    firsts: frozenset[str]  # first words of honorifics, ranks, titles: where a mention can start
+    capital_surnames: frozenset[str]
+    anchor_words: frozenset[str]  # one-word honorifics ("ông", "đ/c")
+    anchor_phrases: tuple[str, ...]  # multi-word honorifics and ranks ("đồng chí", "đại tá")
+    abbreviations: tuple[regex.Pattern[str], dict[str, str]]
+
+
+@cache
+def _lex() -> _Lex:
+    """Load and validate the officials lexicons once."""
+    ranks = [(r["rank"], r["rank"]) for r in load_tsv("ranks.tsv")]
+    hons = [(r["form"], r["honorific"]) for r in load_tsv("honorifics.tsv")]
+    for _, h in hons:
+        if h not in {"đồng chí", "ông", "bà", ""}:
+            raise ResourceError(f"honorifics.tsv: unknown canonical honorific {h!r}")
+    by_kind: dict[str, list[tuple[str, str]]] = {"title": [], "prefix": [], "org": [], "level": [],
+                                                "owner": []}
+    for r in load_tsv("title_words.tsv"):
+        if r["kind"] not in by_kind:
+            raise ResourceError(f"title_words.tsv: unknown kind {r['kind']!r}")
+        by_kind[r["kind"]].append((r["word"], r["word"]))
+    stops = [(r["word"], r["word"]) for r in load_tsv("title_stops.tsv")]
+    for w, _ in stops:
+        if w != w.lower():
+            raise ResourceError(f"title_stops.tsv: stop words are lower case: {w!r}")
+    surnames = frozenset(_key(r["surname"]) for r in load_tsv("surnames.tsv"))
+    if any(" " in s for s in surnames):
+        raise ResourceError("surnames.tsv: one syllable per family name")
+    full = {r["abbr"]: r["full"] for r in load_tsv("abbreviations.tsv")}
+    alts = "|".join(regex.escape(a) for a in sorted(full, key=len, reverse=True))
+    abbr = (regex.compile(rf"(?<![\p{{L}}\p{{N}}])({alts})\.?(?![\p{{L}}\p{{N}}])"), full)
+    firsts = frozenset(k for lx in (ranks, hons, by_kind["title"], by_kind["prefix"])
+                       for w, _ in lx for k in [_key(w).split()[0]])
+    capital = frozenset(fold_tones(r["surname"]) for r in load_tsv("surnames.tsv"))
+    anchors = {_key(w) for w, _ in ranks + hons}
+    anchor_words = frozenset(a for a in anchors if " " not in a)
+    anchor_phrases = tuple(sorted(a for a in anchors if " " in a))
+    return _Lex(_Lexicon(ranks), _Lexicon(hons), _Lexicon(by_kind["title"]),
+                _Lexicon(by_kind["prefix"]), _Lexicon(by_kind["org"]), _Lexicon(by_kind["level"]),
+                _Lexicon(by_kind["owner"]), _Lexicon(stops, case_sensitive=True), surnames, firsts, capital, anchor_words, anchor_phrases, abbr)
+
+
+_EDGE_PUNCT = ",.;:!?()[]{}\"'“”‘’«»…-–—"
+_CAPITAL_PAIR = regex.compile(r"(?<![\p{L}\p{M}])(\p{Lu}[\p{Ll}\p{M}]*)(?= \p{Lu})")
+
+
+def _may_name(text: str) -> bool:
+    """Cheap test: every mention has an honorific or rank, or a name of two or more capitalised
+    syllables led by a family name; other sentences are not tokenized."""
+    lx = _lex()
+    if any(m.group(1) in lx.capital_surnames for m in _CAPITAL_PAIR.finditer(text)):
+        return True
+    low = text.lower()
+    if any(p in low for p in lx.anchor_phrases):  # a loose test is enough here
+        return True
+    return any(w.strip(_EDGE_PUNCT) in lx.anchor_words for w in low.split())
+
+
+def _tokens(text: str, offset: int) -> list[_Tok]:
+    out: list[_Tok] = []
+    pos = 0
+    lines = "\n" in text
+    find = text.find
+    for t in _TOKEN.findall(text):
+        a = find(t, pos)
+        out.append(_Tok(t, t.lower(), offset + a, offset + a + len(t), t[0].isalnum(),
+                        lines and "\n" in text[pos:a]))
+        pos = a + len(t)
+    return out
+
+
+@dataclass
+class _Mention:
+    name: str
+    start: int
+    end: int
+    honorific: str | None = None
+    rank: str | None = None
+    titles: list[tuple[int, int]] = field(default_factory=list)
+    anchored: bool = True  # False: a bare name, only merged into a known person
+
+
+class _Sentence:
+    """Token-level rules over one sentence."""
+
+    def __init__(self, toks: list[_Tok], places: frozenset[str], known: set[str]) -> None:
+        self.t = toks
+        self.lx = _lex()
+        self.places = places
+        self.known = known  # name keys of the people met so far in the document
+        # per-token memo of the lexicon look-ups: phrases are re-walked from nearby anchors
+        self._syl: dict[int, bool] = {}
+        self._title: dict[int, int] = {}
+        self._hon: dict[int, tuple[int, str] | None] = {}
+        self._rank: dict[int, tuple[int, str] | None] = {}
+
+    # -- small predicates --------------------------------------------------------------
+    def is_name_syl(self, i: int) -> bool:
+        v = self._syl.get(i)
+        if v is None:
+            v = self._syl[i] = (i < len(self.t) and self.t[i].word
+                                and bool(_NAME_SYL.fullmatch(self.t[i].text)))
+        return v
+
+    def title_at(self, i: int) -> int:
+        """Tokens of a title word (with its prefixes: "Phó", "nguyên") starting at ``i``."""
+        v = self._title.get(i)
+        if v is None:
+            v = self._title[i] = self._title_at(i)
+        return v
+
+    def _title_at(self, i: int) -> int:
+        j = i
+        for _ in range(3):  # "Phó", "nguyên Phó", …
+            p = self.lx.prefixes.match(self.t, j)
+            if not p or j + p[0] >= len(self.t) or self.t[j + p[0]].nl_before:
+                break
+            j += p[0]
+        m = self.lx.titles.match(self.t, j)
+        return (j - i + m[0]) if m else 0
+
+    def honorific_at(self, i: int) -> tuple[int, str] | None:
+        if i not in self._hon:
+            self._hon[i] = self.lx.honorifics.match(self.t, i)
+        return self._hon[i]
+
+    def rank_at(self, i: int) -> tuple[int, str] | None:
+        if i not in self._rank:
+            self._rank[i] = self.lx.ranks.match(self.t, i)
+        return self._rank[i]
+
+    def name_run(self, i: int) -> int:
+        """Length of the capitalised syllable run at ``i``, cut before title/rank words."""
+        n = 0
+        while self.is_name_syl(i + n) and (n == 0 or not self.t[i + n].nl_before):
+            if self.title_at(i + n) or self.rank_at(i + n):
+                break
+            n += 1
+            if n > 8:
+                break
+        return n
+
+    def stop_at(self, i: int) -> bool:
+        """Does a title phrase end before token ``i``?"""
+        t = self.t[i]
+        if t.nl_before:
+            return True
+        if not t.word:
+            if t.text in _HARD_STOP:
+                return True
+            if t.text == "." and not (i > 0 and _ABBR.fullmatch(self.t[i - 1].text)
+                                      and i + 1 < len(self.t) and self.t[i + 1].word):
+                return True
+            return False
+        if self.lx.stops.match(self.t, i):
+            return True
+        if t.key == "và" and not (i + 1 < len(self.t) and self.t[i + 1].text[:1].isupper()
+                                  and not self.honorific_at(i + 1) and not self.rank_at(i + 1)):
+            return True  # "… Thương binh và Xã hội" goes on; "… và các đại biểu" does not
+        h = self.honorific_at(i)
+        if h and (t.text[0].islower() or self.person_after(i + h[0])):
+            return True
+        return bool(self.rank_at(i) and self.person_after(i + self.rank_at(i)[0]))  # type: ignore[index]
+
+    def person_after(self, i: int) -> bool:
+        """An (optional rank then) name starts at ``i``."""
+        r = self.rank_at(i)
+        if r:
+            i += r[0]
+        return self.name_run(i) >= 2 or (r is not None and self.name_run(i) >= 1)
+
+    # -- titles ---------------------------------------------------------------------------
+    def title_phrase(self, i: int) -> tuple[list[tuple[int, int]], int]:
+        """Titles (token index spans) of the phrase starting with a title word at ``i``."""
+        parts: list[tuple[int, int]] = []
+        cur = i
+        j = i + max(self.title_at(i), 1)
+        limit = min(len(self.t), i + _MAX_TITLE_TOKENS)
+        plain: int | None = None  # comma before a plain noun part, kept only if it ends cleanly
+        while True:
+            if j >= limit:
+                if j < len(self.t) and plain is not None:
+                    j = plain
+                break
+            tok = self.t[j]
+            if tok.text in _SEPARATORS or tok.key == "kiêm":
+                nxt = j + 1
+                if nxt >= len(self.t) or self.t[nxt].nl_before:
+                    break
+                if self.title_at(nxt):
+                    parts.append((cur, j))
+                    cur, plain = nxt, None
+                    j = nxt + self.title_at(nxt)
+                    continue
+                if tok.text == ",":
+                    kind = self.comma_part(nxt)
+                    if kind == "end":
+                        break  # "…, Chủ trì Hội nghị", "…, từ hình ảnh…": not part of the title
+                    if kind == "plain" and plain is None:
+                        plain = j
+                j = nxt
+                continue
+            if self.stop_at(j):
+                if plain is not None and tok.word:
+                    j = plain  # "…, mô hình được xây dựng…": the clause, not the title
+                break
+            j += 1
+        parts.append((cur, j))
+        return [(a, b) for a, b in parts if b > a], j
+
+    def comma_part(self, i: int) -> str:
+        """What follows a comma inside a title phrase: "org" (an organisation or place part,
+        "…, Bộ Công an", "…, xã Nhơn Ái": stays attached), "plain" (a noun phrase, "…, mốc
+        quốc giới ấp X": attached if the apposition ends there) or "end" (the title is over)."""
+        t = self.t[i]
+        if not t.word or t.text[0].isdigit():
+            return "end"
+        if self.lx.orgs.match(self.t, i) or self.lx.levels.match(self.t, i):
+            return "org"
+        lowered = _Tok(t.text.lower(), t.key, t.start, t.end, t.word, t.nl_before)
+        if self.lx.stops.match([lowered, *self.t[i + 1:i + 4]], 0):
+            return "end"  # "Chủ trì Hội nghị", "cho biết"
+        if self.honorific_at(i) or self.rank_at(i):
+            return "end"
+        if self.is_name_syl(i) and self.t[i].key in self.lx.surnames and self.name_run(i) >= 2:
+            return "end"
+        return "plain"
+
+    # -- names ----------------------------------------------------------------------------
+    def split_name(self, i: int, n: int, after_level: bool) -> int | None:
+        """Where the person's name starts inside the capitalised run ``[i, i+n)`` that follows
+        a title (a place may come first: "huyện Hương Khê Ngô Xuân Ninh"); None if no name."""
+        run = [self.t[k].key for k in range(i, i + n)]
+        start = 0
+        for ln in range(n - 2, 0, -1):  # a known place name at the start of the run
+            if " ".join(run[:ln]) in self.places:
+                start = ln
+                break
+        if start == 0 and " ".join(run) in self.places:
+            return None
+        if after_level and n - start <= 2 and start == 0:
+            return None  # "huyện Lâm Bình": a place, not a person
+        cands = [k for k in range(start, n - 1) if run[k] in self.lx.surnames and n - k <= 4]
+        for k in cands:  # a person already met: "… TX Vĩnh Châu Trần Minh Triết"
+            if " ".join(run[k:]) in self.known:
+                return i + k
+        # a one-syllable place part is unlikely ("Vĩnh | Châu Trần Minh Triết")
+        cands.sort(key=lambda k: (k - start == 1, k))
+        return i + cands[0] if cands else None
+
+    def mentions(self) -> list[_Mention]:
+        out: list[_Mention] = []
+        t = self.t
+        i = 0
+        firsts, surnames = self.lx.firsts, self.lx.surnames
+        while i < len(t):
+            if t[i].key not in firsts and t[i].key not in surnames:
+                i += 1
+                continue
+            nxt = self._anchored(i, out) or self._title_first(i, out) or self._bare(i, out)
+            i = nxt if nxt and nxt > i else i + 1
+        return out
+
+    def _finish(self, out: list[_Mention], name_i: int, name_n: int, hon: str | None,
+                rank: str | None, titles: list[tuple[int, int]], anchored: bool = True) -> int:
+        """Record a mention, read the titles after the name; return the next token index."""
+        j = name_i + name_n
+        k = j
+        if k < len(self.t) and self.t[k].text in {",", "-", "–", "—", "("} \
+                and not (k + 1 < len(self.t) and self.t[k + 1].nl_before):
+            k += 1
+        if k > j and self.t[k - 1].text == "," and k < len(self.t) and not self.title_at(k):
+            k = self.skip_apposition(k)  # "ông X, 72 tuổi, trưởng tộc họ …"
+        if k < len(self.t) and not self.t[k].nl_before and self.title_at(k):
+            spans, j = self.title_phrase(k)
+            titles = titles + spans
+            anchored = True
+        name = " ".join(self.t[x].text for x in range(name_i, name_i + name_n))
+        if anchored and name_n >= 2:
+            self.known.add(name.lower())  # doc.norm is tone-folded already
+        out.append(_Mention(name, self.t[name_i].start, self.t[name_i + name_n - 1].end, hon, rank,
+                            [(self.t[a].start, self.t[b - 1].end) for a, b in titles], anchored))
+        return j
+
+    def skip_apposition(self, k: int) -> int:
+        """Past a short non-title apposition ("72 tuổi", "chủ tàu CM-91234-TS") to a title
+        right after it; ``k`` itself when there is none."""
+        t = self.t
+        if not (t[k].text[:1].islower() or t[k].text[:1].isdigit()):
+            return k
+        for x in range(k, min(len(t) - 1, k + 8)):
+            if t[x].nl_before or t[x].text in _HARD_STOP or (t[x].word and self.stop_at(x)):
+                return k
+            if t[x].text == ",":
+                return x + 1 if self.title_at(x + 1) else k
+        return k
+
+    def _hon_rank(self, i: int) -> tuple[int, str | None, str | None]:
+        hon = rank = None
+        h = self.honorific_at(i)
+        if h:
+            hon, i = h[1] or None, i + h[0]
+        r = self.rank_at(i)
+        if r:
+            rank, i = r[1], i + r[0]
+        return i, hon, rank
+
+    def _anchored(self, i: int, out: list[_Mention]) -> int | None:
+        """``[honorific] [rank] Name`` (at least one of the two), or ``honorific Title Name``."""
+        j, hon, rank = self._hon_rank(i)
+        if j == i:
+            return None
+        n = min(self.name_run(j), _MAX_NAME + 1)
+        if 1 <= n <= _MAX_NAME:
+            return self._finish(out, j, n, hon, rank, [])
+        if self.title_at(j):
+            return self._title_first(j, out, hon, rank)
+        return None
+
+    def _title_first(self, i: int, out: list[_Mention], hon: str | None = None,
+                     rank: str | None = None) -> int | None:
+        """``Title [,] [honorific] [rank] Name``: the title stands before the name."""
+        if not self.title_at(i):
+            return None
+        t = self.t
+        j = i + self.title_at(i)
+        limit = min(len(t), i + _MAX_TITLE_TOKENS)
+        while j < limit:
+            tok = t[j]
+            if tok.nl_before:
+                return None
+            k = j + 1 if tok.text == "," else j
+            k2, h2, r2 = self._hon_rank(k) if k < len(t) else (k, None, None)
+            if k2 > k:
+                n = self.name_run(k2)
+                owned = k > j and i > 0 and self.lx.owners.match(self.t, i - 1) is not None
+                if (n >= 2 or (n == 1 and r2)) and n <= _MAX_NAME and j > i and not owned:
+                    return self._finish(out, k2, n, h2 or hon, r2 or rank, [(i, j)])
+                if k > j or not self.is_name_syl(j):
+                    return None
+                # a capitalised "Bà" of a place name ("tỉnh Bà Rịa - Vũng Tàu"): walk on
+            if tok.text == ",":
+                return None
+            if self.is_name_syl(j):
+                n = self.name_run(j)
+                prev = j - 1
+                after_level = bool(self.lx.levels.match(t, prev)) or (
+                    prev > i and self.lx.levels.match(t, prev - 1) is not None
+                    and self.lx.levels.match(t, prev - 1)[0] == 2)  # type: ignore[index]
+                s = self.split_name(j, n, after_level)
+                if s is not None:
+                    end_ok = j + n >= len(t) or not t[j + n].word or t[j + n].text[0].islower()
+                    if end_ok:
+                        return self._finish(out, s, j + n - s, hon, rank, [(i, s)])
+                j += max(n, 1)
+                continue
+            if self.stop_at(j) and tok.text not in {"-", "–"}:
+                return None
+            j += 1
+        return None
+
+    def _bare(self, i: int, out: list[_Mention]) -> int | None:
+        """A surname-led name: a person if a title follows, else only a reference."""
+        if not self.is_name_syl(i) or self.t[i].key not in self.lx.surnames:
+            return None
+        if i > 0 and self.is_name_syl(i - 1) and not self.t[i].nl_before:
+            return None  # inside a longer capitalised run
+        n = self.name_run(i)
+        if not 2 <= n <= 4:
+            return None
+        return self._finish(out, i, n, None, None, [], anchored=False)
+
+
+@lru_cache(maxsize=8192)
+def _title_key(text: str) -> str:
+    """Comparison key of a title, abbreviations expanded ("HĐND" = "Hội đồng nhân dân")."""
+    pat, full = _lex().abbreviations
+    return match_key(pat.sub(lambda m: full[m.group(1)], text))
+
+
+@dataclass
+class _Person:
+    key: str
+    first: _Mention
+    honorific: str | None = None
+    rank: str | None = None
+    titles: list[str] = field(default_factory=list)
+    mentions: int = 0
+
+
+def _merge_titles(titles: list[str]) -> list[str]:
+    """Distinct titles in first-seen order, each in its longest written form, dropping any that
+    is a shorter form of another ("Bí thư Huyện ủy" < "Bí thư Huyện ủy Hàm Thuận Nam",
+    "Chủ tịch HĐND huyện" = "Chủ tịch Hội đồng nhân dân huyện"; CONVENTIONS.md)."""
+    best: dict[str, str] = {}
+    for t in titles:
+        k = _title_key(t)
+        if k and len(t) > len(best.get(k, "")):
+            best[k] = t
+    keys = sorted(best)
+    # keys extending k ("k …") sort right after k, so only the next key needs a look
+    shorter = {k for k, nxt in zip(keys, keys[1:]) if nxt.startswith(k + " ")}
+    return [t for k, t in best.items() if k not in shorter]
+
+
+_SPACES = regex.compile(r"\s+")
+
+
+def _clean(text: str) -> str:
+    return _SPACES.sub(" ", text).strip(" ,;-–—")
+
+
+def extract(doc: Document) -> list[OfficialMention]:
+    """Named officials of ``doc`` (byline authors excluded), one per person."""
+    norm = doc.norm
+    places = frozenset(_key(loc.name) for loc in doc.locations if loc.name)
+    authors = {" ".join(_key(a).split()) for a in doc.authors}
+    mentions: list[_Mention] = []
+    known: set[str] = set()
+    for s in doc.sentences:
+        text = norm[s.start:s.end]
+        if not _may_name(text):
+            continue
+        toks = _tokens(text, s.start)
+        if toks:
+            mentions.extend(_Sentence(toks, places, known).mentions())
+    # A name that is part of someone's title is a place or organisation ("… Công an TP Hồ Chí
+    # Minh" makes "Giám đốc Công an TP Hồ Chí Minh" no person).
+    in_titles: set[str] = set()
+    for m in mentions:
+        for a, b in m.titles:
+            ws = norm[a:b].lower().split()  # norm is tone-folded: lower() is its key
+            in_titles.update(" ".join(ws[x:x + n]) for n in range(2, _MAX_NAME + 1)
+                             for x in range(len(ws) - n + 1))
+
+    people: list[_Person] = []
+    by_key: dict[str, _Person] = {}
+    by_tail: dict[str, list[_Person]] = {}  # "thiên", "hữu thiên" → people named "… Hữu Thiên"
+    for m in mentions:
+        k = m.name.lower()
+        if not k or k in authors:
+            continue
+        p = by_key.get(k)
+        if p is None:
+            tails = by_tail.get(k, [])
+            if len(tails) == 1:  # "đồng chí Thiên" after "Nguyễn Hữu Thiên"
+                p = tails[0]
+        if p is None:
+            ws = k.split()
+            if not m.anchored or len(ws) < 2 or k in in_titles:
+                continue
+            p = _Person(k, m)
+            people.append(p)
+            by_key[k] = p
+            for x in range(1, len(ws)):
+                by_tail.setdefault(" ".join(ws[x:]), []).append(p)
+        p.mentions += 1
+        p.honorific = p.honorific or m.honorific
+        p.rank = p.rank or m.rank
+        for a, b in m.titles:
+            s0, e0 = doc.normalized.to_source(a, b)
+            p.titles.append(_clean(doc.text[s0:e0]))
+
+    out: list[OfficialMention] = []
+    for p in people:
+        prov = doc.provenance(p.first.start, p.first.end)
+        out.append(OfficialMention(**prov, name=_clean(prov["text"]), honorific=p.honorific,
+                                   rank=p.rank, titles=_merge_titles(p.titles),
+                                   mentions=p.mentions))
+    return out

@@ -95,3 +95,15 @@ def test_a_paragraph_starting_like_a_widget_is_text() -> None:
     doc = _seg("Công an xã Tân Phú tuần tra dịp Tết\n\nNgày 5/3, Công an xã Tân Phú tổ chức tuần tra trên các tuyến đường trong xã.\n\n"
                + body + "\n\nHoàng Anh\n\nChia sẻ\n")
     assert [s.kind for s in doc.segments] == ["title", "body", "body", "byline", "boilerplate"]
+
+
+def test_related_news_after_the_byline_and_a_related_box_inside_the_text() -> None:
+    para = ("Ngày 5/3, Công an xã Tân Phú phối hợp với các đoàn thể tổ chức ra mắt tổ tự quản về an ninh "
+            "trật tự tại ấp 3 với 12 thành viên là những người có uy tín trong cộng đồng dân cư địa phương.")
+    page = ("Công an xã Tân Phú ra mắt tổ tự quản\n\n" + para + "\n\nTin liên quan\nHậu Giang: Bắt 3 đối tượng cướp giật\n\n"
+            + para.replace("Ngày 5/3", "Ngày 6/3") + "\n\nHoài Thanh\n\nXem thêm\nCần Thơ: Khởi công nhà đại đoàn kết\n\n"
+            "Bạn đọc có thể gửi bài viết, phản ánh tới tòa soạn qua email.\n")
+    doc = _seg(page)
+    assert doc.authors == ["Hoài Thanh"]
+    assert [s.kind for s in doc.segments] == ["title", "body", "boilerplate", "boilerplate", "body", "byline",
+                                              "boilerplate", "boilerplate", "boilerplate"]

@@ -46,7 +46,7 @@ def _patterns() -> dict[str, list[regex.Pattern[str]]]:
     out: dict[str, list[regex.Pattern[str]]] = {}
     for row in load_tsv("page_lines.tsv"):
         out.setdefault(row["role"], []).append(regex.compile(row["pattern"], regex.I | regex.V0))
-    for role in ("header", "boilerplate", "byline_prefix", "credit"):
+    for role in ("header", "boilerplate", "related", "byline_prefix", "credit"):
         if role not in out:
             raise ValueError(f"page_lines.tsv: no pattern for role {role}")
     return out
@@ -59,7 +59,11 @@ def _is(role: str, text: str) -> bool:
 def _is_boilerplate(line: _Line) -> bool:
     """A widget line: matches a boilerplate pattern and is short (a paragraph that happens to
     start with "Chia sẻ", "Hôm nay" or "Thống kê" is text)."""
-    return line.words < 25 and _is("boilerplate", line.text)
+    return line.words < 25 and (_is("boilerplate", line.text) or _is("related", line.text))
+
+
+def _is_full_paragraph(line: _Line) -> bool:
+    return line.words >= 25 and bool(_TERMINAL.search(line.text))
 
 
 def _lines(text: str) -> list[_Line]:
@@ -196,12 +200,19 @@ def segment(doc: Document) -> None:
     if doc.title is None and doc.title_hint:
         doc.title = doc.title_hint
 
-    # 2. the end of the article: after the last paragraph come byline and widgets
+    # 2. the end of the article: a related-news/comments block with no full paragraph after it
+    #    ends the text; after the last paragraph come captions, the byline, then widgets
     start_body = max(x for x in (stamp_i, title_i, -1) if x is not None) + 1
-    last_para = max((i for i in range(start_body, len(lines)) if _is_paragraph(lines[i])
+    tail = len(lines)
+    for i in range(start_body, len(lines)):
+        if _is("related", lines[i].text) and lines[i].words < 25 and not any(
+                _is_full_paragraph(ln) for ln in lines[i + 1:]):
+            tail = i
+            break
+    last_para = max((i for i in range(start_body, tail) if _is_paragraph(lines[i])
                      and not _is_boilerplate(lines[i])), default=start_body - 1)
     byline_i = None
-    for i in range(last_para + 1, len(lines)):
+    for i in range(last_para + 1, tail):
         names = byline_names(lines[i].text)
         if names:
             byline_i = i
@@ -214,6 +225,15 @@ def segment(doc: Document) -> None:
             kinds[i] = "body"  # a last caption between the text and the byline
         else:
             kinds[i] = "boilerplate"
+    # related-news boxes inside the text: their short headline lines are not content
+    in_box = False
+    for i in range(start_body, last_para + 1):
+        if _is("related", lines[i].text) and lines[i].words < 25:
+            kinds[i], in_box = "boilerplate", True
+        elif in_box and not _is_paragraph(lines[i]):
+            kinds[i] = "boilerplate"
+        else:
+            in_box = False
     # a boilerplate line inside the body (a counter before the byline, "Tin liên quan")
     for i in range(start_body, last_para + 1):
         if kinds[i] == "body" and _is_boilerplate(lines[i]):

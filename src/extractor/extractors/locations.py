@@ -1,9 +1,720 @@
-"""Extractor for locations (stub: to be written)."""
+"""Administrative locations: province down to village, tổ dân phố and khu phố.
+
+How a mention is found (all on ``doc.norm``, sentence by sentence):
+
+1. A level word (``resources/admin_levels.tsv``: "huyện", "TT", "Huyện ủy", …) followed by a
+   name: a run of capitalised syllables, a number ("Quận 12", "tổ dân phố số 2") or an acronym
+   ("huyện HTN"). For province/district/commune levels the gazetteer decides where the name
+   ends (the longest known prefix of the run, so "UBND tỉnh Phạm Hữu Trí" names nothing) and
+   repairs capitalisation ("xã Lộc yên") and typos ("xã Lôc Yên"). Names the gazetteer does
+   not know are kept (status "unknown") unless they look like a person or an organisation.
+2. A list sharing the level word ("các xã Lộc Yên, Hương Đô và Phú Gia"): further runs of the
+   same level in the gazetteer.
+3. Parents after a comma ("xã Lộc Yên, huyện Hương Khê, Hà Tĩnh"): a bare district/province
+   name that contains the unit before it is a parent (its level taken from the gazetteer).
+4. A bare province name anywhere ("Yên Bái: …", "…, Hà Tĩnh") → tỉnh / thành phố.
+
+Then one entry per (level, name), the first mention's span; acronyms join the unit they abbreviate;
+parents come from the text, else from the gazetteer when the article's context leaves one
+candidate; the post-2025 unit and code come from the gazetteer's mapping (phase 2 of issue 4).
+"""
 
 from __future__ import annotations
 
+import bisect
+from dataclasses import dataclass, field
+from functools import cache
+
+import regex
+
 from ..document import Document
+from ..gazetteer import (
+    COMMUNE_LEVELS,
+    DISTRICT_LEVELS,
+    PROVINCE_LEVELS,
+    Gazetteer,
+    Unit,
+    gazetteer,
+    loose_key,
+)
+from ..models import LocationMention
+from ..resources import ResourceError, load_tsv
+
+VILLAGE_LEVELS = frozenset({"thôn", "bản", "làng", "ấp", "xóm", "buôn", "sóc", "khóm"})
+_RANK = {"village": 0, "street": 0, "commune": 1, "district": 2, "city": 2, "province": 3}
+_TIER_LEVELS = {"province": PROVINCE_LEVELS, "city": frozenset({"thành phố"}),
+                "district": DISTRICT_LEVELS, "commune": COMMUNE_LEVELS}
+_GAZ_TIERS = {"province": ("province",), "city": ("province", "district"),
+              "district": ("district",), "commune": ("commune",)}
+
+# A capitalised syllable (with "H'Leo", "M'nông" style apostrophes and "Tháp-Chàm" hyphens).
+_SYL = r"\p{Lu}[\p{Ll}\p{M}]*(?:'\p{L}[\p{Ll}\p{M}]*)?"
+# at most 8 syllables: unit names have at most 5, and a bound keeps long capitalised lines linear
+_RUN = regex.compile(rf"{_SYL}(?:(?: |-){_SYL}){{0,7}}")
+_ACRONYM = regex.compile(r"\p{Lu}{2,5}(?![\p{L}\p{N}])")
+_NUMBER = regex.compile(r"(?:số\s+)?0*(\d{1,3}[A-Z]?)(?![\p{L}\p{N}/.,]\d|[\p{L}\p{N}])")
+_TRAILING_NUM = regex.compile(r" (\d{1,2})(?![\p{L}\p{N}])")
+_NEXT_WORD = regex.compile(r"\s*([\p{L}]+)")
+_LIST_SEP = regex.compile(r"\s*(?:,\s*(?:và\s+)?|\s+và\s+)")
+_PARENT_SEP = regex.compile(r"\s*(?:,|-|–|thuộc)\s*")
+_LOWER_SYL = regex.compile(r" ([\p{Ll}][\p{Ll}\p{M}]*)")
+# Lower-case words a number after a village level word may be followed by ("khu phố 5 và …").
+_AFTER_NUMBER_OK = frozenset({"và", "thuộc", "của", "tại", "ở", "đã", "là", "có", "được",
+                              "với", "trên", "để", "cùng", "nơi", "phường", "xã", "thị",
+                              "quận", "huyện", "thành", "tỉnh", "khu", "tổ", "ấp", "thôn"})
+# "các xã ven biển như: A, B" — a plural level word, a few lower-case words, then the list
+_LIST_INTRO = regex.compile(r"(?:\s+\p{Ll}+){0,4}?\s+(?:như|gồm|gồm có|là)\s*:?\s|\s*:\s")
+_PLURAL = regex.compile(r"(?:các|những|\d+|hai|ba|bốn|năm)\s+$")
 
 
-def extract(doc: Document) -> list:
-    return []
+@dataclass(frozen=True)
+class _Trigger:
+    word: str
+    level: str
+    tier: str
+    not_after: tuple[str, ...]
+
+
+@cache
+def _triggers() -> tuple[regex.Pattern[str], dict[str, _Trigger]]:
+    """The level-word regex (longest words first) and the row of each word (casefolded for
+    case-insensitive words)."""
+    rows = load_tsv("admin_levels.tsv")
+    table: dict[str, _Trigger] = {}
+    alts: list[tuple[str, str]] = []
+    for r in rows:
+        if r["case"] not in ("i", "s") or r["tier"] not in _RANK:
+            raise ResourceError(f"admin_levels.tsv: bad row {r}")
+        t = _Trigger(r["word"], r["level"], r["tier"],
+                     tuple(w for w in r["not_after"].split("|") if w))
+        k = r["word"].casefold() if r["case"] == "i" else r["word"]
+        table[k] = t
+        esc = regex.escape(r["word"]).replace(r"\ ", r"\s+")
+        alts.append((r["word"], f"(?i:{esc})" if r["case"] == "i" else esc))
+    alts.sort(key=lambda a: -len(a[0]))
+    pat = regex.compile(r"(?<![\p{L}\p{N}])(?:" + "|".join(a[1] for a in alts)
+                        + r")(?![\p{L}\p{N}])")
+    return pat, table
+
+
+@cache
+def _words(kind: str) -> frozenset[str]:
+    return frozenset(r["word"] for r in load_tsv("location_words.tsv") if r["kind"] == kind)
+
+
+_WS = regex.compile(r"\s+")
+
+
+def _k(name: str) -> str:
+    """Key of a name read from ``doc.norm`` (already NFC and tone-folded, single spaces):
+    the same as :func:`gazetteer.key` at a fraction of its cost."""
+    return name.casefold()
+
+
+def _trigger_of(text: str, table: dict[str, _Trigger]) -> _Trigger | None:
+    t = _WS.sub(" ", text)
+    return table.get(t) or table.get(t.casefold())
+
+
+@dataclass
+class _Mention:
+    start: int
+    end: int
+    level: str
+    tier: str
+    name: str
+    inferred: bool = False
+    units: tuple[Unit, ...] = ()  # gazetteer candidates
+    acronym: bool = False
+    parent: "_Mention | None" = None  # the next higher unit named right after it
+    sentence: int = 0
+    known: bool = False
+
+    @property
+    def group(self) -> str:
+        """Level for one-per-(level, name): the village words are one level."""
+        return "thôn" if self.level in VILLAGE_LEVELS else self.level
+
+
+@dataclass
+class _Scan:
+    g: Gazetteer
+    text: str
+    mentions: list[_Mention] = field(default_factory=list)
+    covered: list[tuple[int, int]] = field(default_factory=list)
+
+
+def _gaz_match(g: Gazetteer, words: list[str], tier: str, level: str
+               ) -> tuple[int, tuple[Unit, ...]]:
+    """Longest prefix of ``words`` (capitalised syllables) that the gazetteer knows at ``tier``;
+    returns (syllables used, units) or (0, ())."""
+    tiers = _GAZ_TIERS[tier]
+    levels = _TIER_LEVELS[tier] if tier != "city" else frozenset({"thành phố"})
+    if tier in ("district", "commune"):
+        levels = frozenset({level}) if level not in ("thành phố",) else levels
+    for n in range(min(len(words), g.max_syllables), 0, -1):
+        cands = g.by_key.get(" ".join(words[:n]).casefold(), ())
+        hit = tuple(u for u in cands if u.level in levels
+                    and (u.tier in tiers or u.tier.removesuffix("_2025") in tiers))
+        if hit:
+            return n, hit
+    return 0, ()
+
+
+def _any_prefix(g: Gazetteer, words: list[str]) -> tuple[int, tuple[Unit, ...]]:
+    """Longest prefix of ``words`` naming any unit at all."""
+    for n in range(min(len(words), g.max_syllables), 0, -1):
+        hit = g.by_key.get(" ".join(words[:n]).casefold())
+        if hit:
+            return n, hit
+    return 0, ()
+
+
+def _split_run(run: str) -> list[str]:
+    """Syllables of a capitalised run; hyphenated parts stay together ("Tháp-Chàm")."""
+    return run.split(" ")
+
+
+def _looks_like_person(words: list[str], text: str = "", pos: int = 0, end: int = 0) -> bool:
+    """A capitalised run that starts a person's name ("Phạm Hữu Trí"), a title or an
+    organisation ("Chủ tịch", "Trường THCS …"), or a rank ("Đại úy": ``text[pos:end]`` follows
+    the run's first word)."""
+    first = words[0].casefold()
+    if first in _words("surname") and len(words) >= 3 or first in _words("title"):
+        return True
+    nxt = _NEXT_WORD.match(text, pos, end) if text else None
+    return bool(nxt) and f"{first} {nxt.group(1).casefold()}" in _words("rank")
+
+
+def _name_after(sc: _Scan, pos: int, trig: _Trigger, sent_end: int
+                ) -> tuple[str, int, tuple[Unit, ...], bool, bool] | None:
+    """The unit name right after a level word at ``pos``: (name, end, units, acronym, known)."""
+    text = sc.text
+    i = pos
+    # "TP.HCM", "TP. Biên Hòa": spaces optional after an abbreviation with a dot
+    while i < sent_end and text[i] == " ":
+        i += 1
+    if i == pos and not trig.word.endswith("."):
+        return None
+    if i >= sent_end:
+        return None
+    g = sc.g
+    m = _NUMBER.match(text, i, sent_end)
+    if m:
+        num = m.group(1)
+        if trig.tier in ("village", "street"):
+            nxt = _NEXT_WORD.match(text, m.end(), sent_end)
+            if nxt and nxt.group(1)[0].islower() and nxt.group(1) not in _AFTER_NUMBER_OK:
+                return None
+            return num, m.end(), (), False, True
+        if trig.tier in _GAZ_TIERS:
+            n, units = _gaz_match(g, [num], trig.tier, trig.level)
+            if n:
+                return num, m.end(), units, False, True
+        return None
+    m = _ACRONYM.match(text, i, sent_end)
+    if m:  # "huyện HTN": resolved against the article's spelled-out names later
+        return m.group(), m.end(), (), True, False
+    m = _RUN.match(text, i, sent_end)
+    if not m:
+        return None
+    words = _split_run(m.group())
+    if trig.tier in _GAZ_TIERS:
+        n, units = _gaz_match(g, words, trig.tier, trig.level)
+        if n == len(words) or not n:
+            # capitalisation repair: "xã Lộc yên" when "Lộc Yên" is a unit of this level
+            ext = _LOWER_SYL.match(text, i + len(m.group()), sent_end)
+            if ext:
+                longer = words + [ext.group(1)[:1].upper() + ext.group(1)[1:]]
+                n2, u2 = _gaz_match(g, longer, trig.tier, trig.level)
+                if n2 == len(longer):
+                    words, n, units = longer, n2, u2
+        if n:
+            name = " ".join(words[:n])
+            end = i + len(name)
+            # a numbered name: "xã Hố Nai 3"
+            t = _TRAILING_NUM.match(text, end, sent_end)
+            if t:
+                n3, u3 = _gaz_match(g, _split_run(name) + [t.group(1)], trig.tier, trig.level)
+                if n3 == n + 1 or (n3 and n3 > n):
+                    name, end, units = name + " " + t.group(1), t.end(), u3
+            return name, end, units, False, True
+        # typo: "xã Lôc Yên" ~ "Lộc Yên" (same letters without diacritics)
+        # (the whole run only: the candidates are checked against the article's context later)
+        if 2 <= len(words) <= g.max_syllables:
+            cand = " ".join(words)
+            loose = tuple(u for u in g.lookup_loose(cand)
+                          if u.level in _TIER_LEVELS[trig.tier]
+                          and (trig.tier == "city" or u.level == trig.level))
+            if loose:
+                return cand, i + len(cand), loose, False, False
+        if trig.tier == "province" or _looks_like_person(words, text, i + len(words[0]), sent_end):
+            return None
+        if trig.tier in ("district", "city"):
+            # the district level is complete in the gazetteer; a dissolved district lives on
+            # as the name of a post-2025 commune ("thị xã Cửa Lò" → phường Cửa Lò)
+            n, _ = _any_prefix(g, words)
+            if not n:
+                return None
+            words = words[:n]
+    elif _looks_like_person(words, text, i + len(words[0]), sent_end):
+        return None
+    words = words[:4]
+    name = " ".join(words)
+    end = i + len(name)
+    t = _TRAILING_NUM.match(text, end, sent_end)
+    if t:
+        name, end = name + " " + t.group(1), t.end()
+    return name, end, (), False, trig.tier in ("village", "street")
+
+
+def _bare_units(g: Gazetteer, name: str, tiers: tuple[str, ...]) -> tuple[Unit, ...]:
+    return tuple(u for u in g.by_key.get(name.casefold(), ()) if u.tier in tiers)
+
+
+def _scan_sentence(sc: _Scan, start: int, end: int, index: int) -> None:
+    pat, table = _triggers()
+    text = sc.text
+    g = sc.g
+    pos = start
+    last: _Mention | None = None
+    while True:
+        m = pat.search(text, pos, end)
+        if not m:
+            break
+        pos = m.end()
+        trig = _trigger_of(m.group(), table)
+        if trig is None:
+            continue
+        if trig.not_after:
+            before = text[max(start, m.start() - 12):m.start()].casefold().rstrip()
+            if any(before.endswith(w) and (len(before) == len(w)
+                                           or not before[-len(w) - 1].isalpha())
+                   for w in trig.not_after):
+                continue
+        got = _name_after(sc, m.end(), trig, end)
+        if got is None:
+            intro = _LIST_INTRO.match(text, m.end(), end)
+            if intro and _PLURAL.search(text[max(start, m.start() - 12):m.start()]):
+                got = _name_after(sc, intro.end() - 1, trig, end)
+            if got is None or got[3]:
+                continue
+            mstart = got[1] - len(got[0])
+        else:
+            mstart = m.start()
+        name, nend, units, acronym, known = got
+        level = trig.level
+        if trig.tier == "city" and units:
+            level = "thành phố"
+        men = _Mention(mstart, nend, level, trig.tier, name, units=units, acronym=acronym,
+                       sentence=index, known=known)
+        _add(sc, men, last)
+        last = men
+        pos = nend
+        pos = _follow(sc, men, trig, m.start(), end, index)
+
+
+def _add(sc: _Scan, men: _Mention, prev: _Mention | None) -> None:
+    sc.mentions.append(men)
+    sc.covered.append((men.start, men.end))
+
+
+def _follow(sc: _Scan, men: _Mention, trig: _Trigger, trig_start: int, end: int,
+            index: int) -> int:
+    """Lists sharing the level word, then bare parents after a comma; returns the scan position."""
+    text, g = sc.text, sc.g
+    pos = men.end
+    plural = bool(_PLURAL.search(text[max(0, trig_start - 12):trig_start]))
+    prev = men
+    # list siblings: ", Hương Đô và Phú Gia"
+    while not men.acronym:
+        sep = _LIST_SEP.match(text, pos, end)
+        if not sep:
+            break
+        r = _RUN.match(text, sep.end(), end)
+        if not r or _triggers()[0].match(text, sep.end(), end):
+            break
+        words = _split_run(r.group())
+        if trig.tier in _GAZ_TIERS:
+            n, units = _gaz_match(g, words, trig.tier, trig.level)
+            if not n or n != len(words):
+                break
+            name = " ".join(words[:n])
+            if _is_parent(g, name, prev):
+                break
+            if prev.units and not {u.province.name for u in units if u.province} & \
+                    {u.province.name for u in prev.units if u.province}:
+                break
+        elif plural and not _looks_like_person(words) and len(words) <= 4:
+            name, units = r.group(), ()
+        else:
+            break
+        sib = _Mention(sep.end(), sep.end() + len(name), men.level, men.tier, name,
+                       units=units, sentence=index, known=True)
+        _add(sc, sib, None)
+        prev = sib
+        pos = sib.end
+    # parents: ", huyện Hương Khê, Hà Tĩnh" (level words are scanned by the caller; bare
+    # names here)
+    child = prev if prev is men else men
+    while True:
+        sep = _PARENT_SEP.match(text, pos, end)
+        if not sep or sep.end() == pos:
+            break
+        trig_m = _triggers()[0].match(text, sep.end(), end)
+        if trig_m:
+            # a level word: scan it now so the chain is linked
+            t2 = _trigger_of(trig_m.group(), _triggers()[1])
+            if t2 is None:
+                break
+            got = _name_after(sc, trig_m.end(), t2, end)
+            lower_ok = _RANK[t2.tier] > _RANK[child.tier] or (
+                t2.tier == "city" and _RANK[child.tier] < 2) or (
+                _RANK[t2.tier] == _RANK[child.tier] == 0 and t2.level != child.level)
+            if got is None or not lower_ok:
+                break
+            name, nend, units, acronym, known = got
+            level = "thành phố" if t2.tier == "city" and units else t2.level
+            par = _Mention(trig_m.start(), nend, level, t2.tier, name, units=units,
+                           acronym=acronym, sentence=index, known=known)
+            _add(sc, par, None)
+            child.parent = par
+            child = par
+            pos = nend
+            continue
+        r = _RUN.match(text, sep.end(), end)
+        if not r:
+            break
+        name = r.group()
+        if not _is_parent(g, name, child):
+            break
+        units = _bare_units(g, name, ("district", "province"))
+        higher = tuple(u for u in units if _RANK["province" if u.tier == "province"
+                                                 else "district"] > _RANK[child.tier])
+        if not higher:
+            break
+        tier = "province" if any(u.tier == "province" for u in higher) and _RANK[child.tier] \
+            >= 1 and not any(u.tier == "district" and _contains(u, child) for u in higher) \
+            else "district"
+        pick = tuple(u for u in higher if u.tier == tier)
+        level = pick[0].level
+        par = _Mention(sep.end(), r.end(), level, tier if tier == "province" else "district",
+                       name, inferred=True, units=pick, sentence=index, known=True)
+        _add(sc, par, None)
+        child.parent = par
+        child = par
+        pos = r.end()
+    return pos
+
+
+def _contains(parent: Unit, child: _Mention) -> bool:
+    """Whether a gazetteer unit is a parent of one of the child mention's candidates."""
+    for u in child.units:
+        if parent.tier == "district" and u.district is parent:
+            return True
+        if parent.tier == "province" and (u.province is parent):
+            return True
+    if child.parent is not None:
+        return False
+    return not child.units  # a village or unknown unit: any higher unit may contain it
+
+
+def _is_parent(g: Gazetteer, name: str, child: _Mention) -> bool:
+    """A bare name after a unit is its parent when the gazetteer has a higher unit of that name
+    containing the child (or the child is not in the gazetteer)."""
+    for u in g.by_key.get(name.casefold(), ()):
+        if u.tier in ("district", "province") and _RANK[
+                "province" if u.tier == "province" else "district"] > _RANK[child.tier]:
+            if _contains(u, child):
+                return True
+    return False
+
+
+def _bare_provinces(sc: _Scan, doc: Document) -> None:
+    """Province names without a level word: "Yên Bái: …", "…, Hà Tĩnh"."""
+    g = sc.g
+    text = sc.text
+    covered = sorted(sc.covered)
+    starts = [a for a, _ in covered]
+    ends = [b for _, b in covered]
+    lead = _words("lead")
+    for s in doc.sentences:
+        for r in _RUN.finditer(text, s.start, s.end):
+            i = bisect.bisect_right(starts, r.start()) - 1
+            if i >= 0 and r.start() < ends[i]:
+                continue  # inside a mention found with its level word
+            words = _split_run(r.group())
+            offs = 0
+            if len(words) > 1 and words[0].casefold() in lead:
+                offs = len(words[0]) + 1
+                words = words[1:]
+            name = " ".join(words)
+            units = _bare_units(g, name, ("province",))
+            if not units:
+                continue
+            # not the tail of a person or organisation name: the run must be just the name
+            a = r.start() + offs
+            sc.mentions.append(_Mention(a, r.end(), units[0].level, "province", name,
+                                        inferred=True, units=units, sentence=s.index,
+                                        known=True))
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in regex.split(r"[ -]", name) if w).upper()
+
+
+def _resolve_acronyms(sc: _Scan) -> None:
+    """"huyện HTN" joins huyện Hàm Thuận Nam when the article spells it out; else it is dropped
+    unless the initials name exactly one province ("TP HCM")."""
+    named = [m for m in sc.mentions if not m.acronym]
+    keep = []
+    for m in sc.mentions:
+        if not m.acronym:
+            keep.append(m)
+            continue
+        same = {x.name for x in named if _initials(x.name) == m.name
+                and (x.level == m.level or m.tier == "city" and x.tier in ("city", "province"))}
+        if len(same) == 1:
+            m.name = next(iter(same))
+            m.units = next(x.units for x in named if x.name == m.name)
+            keep.append(m)
+            continue
+        if m.tier in ("province", "city"):
+            provs = {u.name: u for u in sc.g.units if u.tier == "province"
+                     and _initials(u.name) == m.name and u.level in _TIER_LEVELS[m.tier]}
+            if len(provs) == 1:
+                u = next(iter(provs.values()))
+                m.name, m.units, m.level = u.name, (u,), u.level
+                keep.append(m)
+    sc.mentions = keep
+
+
+def _merge_typos(mentions: list[_Mention]) -> list[_Mention]:
+    """Unknown spellings that equal a known mention of the same level without diacritics are
+    that mention ("Lôc Yên" = "Lộc Yên"); one that equals, without diacritics, a unit of a
+    province the article names is that unit; any other stays as written, status unknown."""
+    known = {(m.group, loose_key(m.name)): m for m in mentions if m.known}
+    provs, _ = _context([m for m in mentions if m.known])
+    for m in mentions:
+        if m.known:
+            continue
+        k = known.get((m.group, loose_key(m.name)))
+        if k is not None:
+            m.name, m.units, m.known = k.name, k.units, True
+        elif m.units:
+            near = tuple(u for u in m.units if u.province is not None
+                         and _k(u.province.name) in provs)
+            if len({u.name for u in near}) == 1:
+                m.name, m.units, m.known = near[0].name, near, True
+            else:
+                m.units = ()
+    return mentions
+
+
+def _context(mentions: list[_Mention]) -> tuple[dict[str, str], dict[str, str]]:
+    """Province and district names the article states (key → name)."""
+    provs: dict[str, str] = {}
+    dists: dict[str, str] = {}
+    for m in mentions:
+        for u in m.units:  # keyed by the gazetteer's name, valued by the article's
+            if u.tier == "province":
+                provs.setdefault(_k(u.name), m.name)
+            elif u.tier == "district" and m.tier in ("district", "city"):
+                dists.setdefault(_k(u.name), m.name)
+        if not m.units and m.tier == "province":
+            provs.setdefault(_k(m.name), m.name)
+        if not m.units and m.tier == "district":
+            dists.setdefault(_k(m.name), m.name)
+    return provs, dists
+
+
+def _narrow(units: tuple[Unit, ...], provs: dict[str, str], dists: dict[str, str]) -> tuple[Unit, ...]:
+    """Candidates consistent with the places the article names, most specific first."""
+    old = tuple(u for u in units if not u.current) or units
+    if dists:
+        d = tuple(u for u in old if u.district is not None and _k(u.district.name) in dists)
+        if d:
+            return d
+    if provs:
+        p = tuple(u for u in old if u.province is not None and _k(u.province.name) in provs)
+        if p:
+            return p
+    return old
+
+
+def extract(doc: Document) -> list[LocationMention]:
+    """Locations of the article, one per (level, name), in order of first mention."""
+    try:
+        return _extract(doc)
+    except RecursionError:  # pragma: no cover - defensive: never raise on odd input
+        return []
+
+
+def _extract(doc: Document) -> list[LocationMention]:
+    g = gazetteer()
+    sc = _Scan(g, doc.norm)
+    for s in doc.sentences:
+        _scan_sentence(sc, s.start, s.end, s.index)
+    _bare_provinces(sc, doc)
+    _resolve_acronyms(sc)
+    mentions = _merge_typos(sc.mentions)
+    mentions.sort(key=lambda m: m.start)
+    provs, dists = _context(mentions)
+
+    # one entry per (level, name); parents from the text chain first
+    first: dict[tuple[str, str], _Mention] = {}
+    parents: dict[tuple[str, str], tuple[str | None, str | None]] = {}
+    for m in mentions:
+        k = (m.group, _k(m.name))
+        if k not in first:
+            first[k] = m
+        p, d = _text_parents(m)
+        op, od = parents.get(k, (None, None))
+        parents[k] = (op or p, od or d)
+
+    memo: dict[tuple[str, str], tuple] = {}
+
+    def entry(m: _Mention) -> _Mention:
+        return first.get((m.group, _k(m.name)), m)
+
+    def resolve(m: _Mention) -> tuple:
+        k = (m.group, _k(m.name))
+        if k not in memo:
+            memo[k] = (None, None, "unknown", [], None)  # guards against cycles
+            memo[k] = _resolve(m, *parents.get(k, (None, None)), provs, dists, resolve,
+                               lambda x: _host(x, mentions), g)
+        return memo[k]
+
+    out: list[LocationMention] = []
+    for k, m in first.items():
+        prov, dist, status, cands, unit = resolve(m)
+        fields = doc.provenance(m.start, m.end)
+        succ = _successor(unit)
+        out.append(LocationMention(
+            **fields, level=m.level, name=m.name, province=prov, district=dist,
+            level_inferred=m.inferred, status=status, candidates=cands,
+            code=unit.code if unit else None,
+            unit_2025=(f"{succ.level} {succ.name}" if succ else None),
+            province_2025=_province_2025(unit, succ),
+        ))
+    return out
+
+
+def _text_parents(m: _Mention) -> tuple[str | None, str | None]:
+    """(province, district) the text states right after the mention."""
+    prov = dist = None
+    p = m.parent
+    while p is not None:
+        if p.tier == "province" or (p.tier == "city" and any(u.tier == "province"
+                                                            for u in p.units)):
+            prov = prov or p.name
+        elif p.tier in ("district", "city") and m.tier in ("commune", "village", "street"):
+            dist = dist or p.name
+        p = p.parent
+    return prov, dist
+
+
+def _host(m: _Mention, mentions: list[_Mention]) -> _Mention | None:
+    """The commune or district a village sits in: the next higher unit the text names after
+    it, else the nearest commune/district named before it in the same or previous sentence."""
+    p = m.parent
+    while p is not None:
+        if p.tier not in ("village", "street"):
+            return p
+        p = p.parent
+    best = None
+    for x in mentions:
+        if x.start >= m.start:
+            break
+        if x.tier in ("commune", "district", "city") and m.sentence - 1 <= x.sentence <= \
+                m.sentence and not (x.tier == "city" and not any(
+                    u.tier == "district" for u in x.units)):
+            best = x
+    return best
+
+
+def _resolve(m: _Mention, p: str | None, d: str | None, provs: dict[str, str], dists: dict[str, str],
+             resolve, host, g: Gazetteer
+             ) -> tuple[str | None, str | None, str, list[str], Unit | None]:
+    """Parents, status, candidates and the chosen gazetteer unit of one entry."""
+    is_province = m.tier == "province" or (m.tier == "city" and any(
+        u.tier in ("province", "province_2025") for u in m.units))
+    if is_province:
+        unit = next((u for u in m.units if u.tier == "province"), None)
+        return None, None, ("inferred" if m.inferred else "exact") if unit else "unknown", [], unit
+    if m.tier in ("village", "street"):
+        h = host(m)
+        if h is not None:
+            hp, hd, _, _, _ = resolve(h)
+            if h.tier == "commune":
+                p, d = p or hp, d or hd
+            else:
+                p, d = p or hp, d or h.name
+        else:  # the article's only district / province, if it names just one
+            if d is None and len(dists) == 1:
+                d = next(iter(dists.values()))
+                dp = {u.province_name for u in g.lookup(d, DISTRICT_LEVELS, current=False)}
+                if p is None and len(dp) == 1:
+                    p = _named(provs, next(iter(dp)))
+            if p is None and len(provs) == 1:
+                p = next(iter(provs.values()))
+        return p, d, "unknown", [], None
+    units = tuple(u for u in m.units if u.tier in ("district", "commune", "commune_2025"))
+    if p:
+        units = tuple(u for u in units if u.province and _k(u.province.name) == _k(p)) or units
+    if d and m.tier == "commune":
+        units = tuple(u for u in units if u.district and _k(u.district.name) == _k(d)) or units
+    if not units:
+        # not in the gazetteer: parents from the text, or from a same-name unit in a province
+        # the article names ("thị xã Cửa Lò" → phường Cửa Lò, Nghệ An)
+        if p is None and m.parent is not None and m.parent.tier in ("district", "city"):
+            p = resolve(m.parent)[0]
+        if p is None:
+            same = {u.province.name for u in g.by_key.get(_k(m.name), ())
+                    if u.province is not None}
+            if len(same) == 1 and _k(next(iter(same))) in provs:
+                p = next(iter(same))
+        return p, d if m.tier == "commune" else None, "unknown", [], None
+    narrowed = _narrow(units, provs, dists)
+    if len(narrowed) == 1:
+        u = narrowed[0]
+        status = "exact" if len(units) == 1 or (p and (d or m.tier != "commune")) else "inferred"
+        if m.inferred:
+            status = "inferred"
+        prov = p or _named(provs, u.province_name)
+        dist = (d or _named(dists, u.district_name)) if m.tier == "commune" else None
+        return prov, dist, status, [], u
+    # several: parents only when all candidates agree
+    prov = p or _named(provs, _shared(narrowed, "province"))
+    dist = (d or _named(dists, _shared(narrowed, "district"))) if m.tier == "commune" else None
+    return prov, dist, "ambiguous", [u.label() for u in narrowed], None
+
+
+def _named(names: dict[str, str], name: str | None) -> str | None:
+    """A parent's name as the article writes it ("Thừa Thiên Huế"), else the gazetteer's."""
+    return names.get(_k(name), name) if name else None
+
+
+def _shared(units: tuple[Unit, ...], attr: str) -> str | None:
+    names = {getattr(u, attr).name for u in units if getattr(u, attr) is not None}
+    return next(iter(names)) if len(names) == 1 and all(getattr(u, attr) for u in units) else None
+
+
+def _successor(unit: Unit | None) -> Unit | None:
+    """The post-2025 commune of a pre-2025 commune (the default one when it was divided)."""
+    if unit is None or unit.tier != "commune" or not unit.successors:
+        return None
+    return unit.successors[0][0]
+
+
+def _province_2025(unit: Unit | None, succ: Unit | None) -> str | None:
+    if succ is not None and succ.province is not None:
+        return succ.province.name
+    if unit is None:
+        return None
+    prov = unit if unit.tier == "province" else unit.province
+    if prov is not None and prov.successors:
+        return prov.successors[0][0].name
+    if prov is not None and prov.current:
+        return prov.name
+    return None

@@ -64,3 +64,13 @@ def test_committed_datasette_metadata_is_current(corpus_db: Path) -> None:
     con = sqlite3.connect(corpus_db)
     names = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type IN ('table','view')")}
     assert set(committed["databases"]["facts"]["tables"]) <= names
+
+
+def test_places_let_facts_be_grouped_by_province_in_one_query(corpus_db: Path) -> None:
+    con = sqlite3.connect(corpus_db)
+    rows = dict(con.execute(
+        "SELECT p.province, count(*) FROM locations l JOIN places p USING (place_id) GROUP BY p.province").fetchall())
+    assert rows.get("Hà Tĩnh", 0) >= 3 and rows.get("Yên Bái", 0) >= 10
+    today = dict(con.execute(
+        "SELECT province_2025, count(*) FROM articles WHERE province IS NOT NULL GROUP BY province_2025").fetchall())
+    assert today.get("Lào Cai", 0) >= 1  # Yên Bái merged into Lào Cai on 1 July 2025

@@ -45,6 +45,7 @@ class Document:
     published: str | None = None
     authors: list[str] = field(default_factory=list)
     event_date: str | None = None
+    province: str | None = None
 
     dates: list[DateMention] = field(default_factory=list)
     locations: list[LocationMention] = field(default_factory=list)
@@ -121,6 +122,7 @@ class Document:
             published=self.published,
             authors=self.authors,
             event_date=self.event_date,
+            province=self.province,
             segments=segs,
             sentences=sents,
             dates=self.dates,

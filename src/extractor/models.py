@@ -71,6 +71,8 @@ class OfficialMention(Fact):
     rank: str | None = None
     titles: list[str] = Field(default_factory=list)
     mentions: int = 1
+    # organisations the titles name, normalized with the unit the context gives
+    organisations: list[str] = Field(default_factory=list)
 
 
 class NamedModel(Fact):
@@ -92,6 +94,7 @@ class AwardTally(Fact):
     collectives: int | None = None
     individuals: int | None = None
     total: int | None = None
+    issuer_org: str | None = None  # the issuer as a normalized organisation, when it is one
 
 
 class ArticleFacts(BaseModel):
@@ -107,6 +110,7 @@ class ArticleFacts(BaseModel):
     published: str | None = None
     authors: list[str] = Field(default_factory=list)
     event_date: str | None = None
+    province: str | None = None  # the province the article's places point to
     segments: list[Segment] = Field(default_factory=list)
     sentences: list[Sentence] = Field(default_factory=list)
     dates: list[DateMention] = Field(default_factory=list)
@@ -134,10 +138,12 @@ class ArticleFacts(BaseModel):
             "dates": [strip(d, ["text", "value", "year_inferred_from"]) for d in self.dates],
             "locations": [strip(x, ["text", "level", "name", "province", "district", "status",
                                     "code", "unit_2025", "province_2025"]) for x in self.locations],
-            "officials": [strip(o, ["name", "honorific", "rank", "titles"]) for o in self.officials],
+            "officials": [strip(o, ["name", "honorific", "rank", "titles", "organisations"])
+                          for o in self.officials],
             "models": [strip(m, ["name", "location"]) for m in self.models],
             "counts": [strip(c, ["text", "value", "unit", "qualifier", "of"]) for c in self.counts],
-            "awards": [strip(a, ["text", "award", "issuer", "collectives", "individuals", "total"])
+            "awards": [strip(a, ["text", "award", "issuer", "collectives", "individuals", "total",
+                                 "issuer_org"])
                        for a in self.awards],
         }
 

@@ -1,11 +1,112 @@
-"""Cross-fact resolution after extraction: the article's event date and final ordering."""
+"""Cross-fact resolution after extraction: the event date, and organisations named by level.
+
+"Công an tỉnh", "UBND huyện", "Huyện ủy" in a title or an award issuer name the unit the
+article's context names: the province, district or commune its locations point to. Such an
+organisation is normalized ("Công an tỉnh Hà Tĩnh", "Ủy ban nhân dân huyện Hương Khê") and
+stored beside the text as written. When the context names no single unit of that level, the
+organisation keeps its level without a name rather than a guess.
+"""
 
 from __future__ import annotations
 
+from collections import Counter
+from functools import cache
+
+import regex
+
 from .document import Document
+from .models import LocationMention
+from .normalize import fold_tones
+from .resources import load_tsv
+
+# level words as written → the level they name
+_LEVEL_WORDS = {"tỉnh": "tỉnh", "thành phố": "thành phố", "tp.": "thành phố", "tp": "thành phố",
+                "huyện": "huyện", "quận": "quận", "thị xã": "thị xã", "tx.": "thị xã", "tx": "thị xã",
+                "xã": "xã", "phường": "phường", "thị trấn": "thị trấn", "tt.": "thị trấn", "tt": "thị trấn"}
+_DISTRICT_LEVELS = {"huyện", "quận", "thị xã", "thành phố"}
+_COMMUNE_LEVELS = {"xã", "phường", "thị trấn"}
+# cities directly under the central government: "thành phố" of province rank
+_CENTRAL_CITIES = {"Hà Nội", "Hồ Chí Minh", "Hải Phòng", "Đà Nẵng", "Cần Thơ", "Huế"}
+
+
+@cache
+def _org_pattern() -> tuple[regex.Pattern[str], dict[str, tuple[str, str]]]:
+    rows = load_tsv("organisations.tsv")
+    heads = {r["head"].casefold(): (r["full"], r["level"]) for r in rows}
+    alt_heads = "|".join(regex.escape(h) for h in sorted(heads, key=len, reverse=True))
+    alt_levels = "|".join(regex.escape(w) for w in sorted(_LEVEL_WORDS, key=len, reverse=True))
+    name = r"(?:\d{1,3}\b|\p{Lu}[\p{L}\p{M}]*(?:\s+\p{Lu}[\p{L}\p{M}]*){0,3})"
+    pat = regex.compile(
+        rf"(?<![\p{{L}}])(?P<head>{alt_heads})(?![\p{{L}}])"
+        rf"(?:\s+(?P<level>{alt_levels})(?![\p{{L}}]))?(?:\s+(?P<name>(?-i:{name})))?", regex.I)
+    return pat, heads
+
+
+def _context_units(doc: Document) -> dict[str, str | None]:
+    """The single unit the article names at each level (None when none or several)."""
+    locs: list[LocationMention] = doc.locations
+    provinces = Counter(l.name for l in locs if l.level == "tỉnh")
+    provinces.update(l.province for l in locs if l.province and l.level != "tỉnh")
+    provinces.update(l.name for l in locs if l.level == "thành phố" and l.name in _CENTRAL_CITIES)
+    out: dict[str, str | None] = {"tỉnh": None, "district": None, "commune": None}
+    if provinces:
+        top = provinces.most_common(2)
+        if len(top) == 1 or top[0][1] > top[1][1]:
+            out["tỉnh"] = top[0][0]
+    districts = {(l.level, l.name) for l in locs if l.level in _DISTRICT_LEVELS
+                 and not (l.level == "thành phố" and l.name in _CENTRAL_CITIES)}
+    if len(districts) == 1:
+        out["district"] = next(iter(districts))[1]
+        out["district_level"] = next(iter(districts))[0]
+    communes = {(l.level, l.name) for l in locs if l.level in _COMMUNE_LEVELS}
+    if len(communes) == 1:
+        out["commune"] = next(iter(communes))[1]
+        out["commune_level"] = next(iter(communes))[0]
+    return out
+
+
+def organisation(text: str | None, context: dict[str, str | None]) -> str | None:
+    """The normalized organisation a title or issuer names, with the unit filled from context."""
+    if not text:
+        return None
+    pat, heads = _org_pattern()
+    m = pat.search(fold_tones(text))
+    if not m:
+        return None
+    full, implied = heads[m["head"].casefold()]
+    level = _LEVEL_WORDS.get((m["level"] or "").casefold()) or implied or None
+    name = m["name"]
+    if level is None:
+        return full if name is None else f"{full} {name}"
+    if name is None:
+        if level == "tỉnh":
+            name = context.get("tỉnh")
+        elif level == "thành phố" and context.get("tỉnh") in _CENTRAL_CITIES:
+            name = context.get("tỉnh")
+        elif level in _DISTRICT_LEVELS and context.get("district_level") == level:
+            name = context.get("district")
+        elif level in _COMMUNE_LEVELS and context.get("commune_level") == level:
+            name = context.get("commune")
+    # the head already carries its level ("Huyện ủy") or takes the level word
+    label = full if implied and not m["level"] else f"{full} {level}"
+    return f"{label} {name}" if name else label
 
 
 def resolve(doc: Document) -> None:
     from .extractors.dates import event_date
 
     doc.event_date = event_date(doc)
+    context = _context_units(doc)
+    for i, o in enumerate(doc.officials):
+        orgs = []
+        for t in o.titles:
+            org = organisation(t, context)
+            if org and org not in orgs:
+                orgs.append(org)
+        if orgs:
+            doc.officials[i] = o.model_copy(update={"organisations": orgs})
+    for i, a in enumerate(doc.awards):
+        org = organisation(a.issuer, context)
+        if org:
+            doc.awards[i] = a.model_copy(update={"issuer_org": org})
+    doc.province = context.get("tỉnh")

@@ -21,11 +21,11 @@ from .models import SCHEMA_VERSION, ArticleFacts
 FACT_TABLES: dict[str, list[str]] = {
     "dates": ["value", "year_inferred_from"],
     "locations": ["level", "name", "province", "district", "level_inferred", "status", "code",
-                  "province_2025", "unit_2025", "candidates"],
-    "officials": ["name", "honorific", "rank", "titles", "mentions"],
+                  "province_2025", "unit_2025", "candidates", "place_id"],
+    "officials": ["name", "honorific", "rank", "titles", "mentions", "organisations"],
     "models": ["name", "location", "quoted"],
     "counts": ["value", "unit", "qualifier", "of"],
-    "awards": ["award", "issuer", "collectives", "individuals", "total"],
+    "awards": ["award", "issuer", "collectives", "individuals", "total", "issuer_org"],
 }
 _PROVENANCE = {"text": str, "start": int, "end": int, "sentence": int, "in_caption": int}
 _TYPES: dict[str, Any] = {
@@ -34,6 +34,7 @@ _TYPES: dict[str, Any] = {
     "unit_2025": str, "candidates": str, "honorific": str, "rank": str, "titles": str,
     "mentions": int, "location": str, "quoted": int, "unit": str, "qualifier": str,
     "of": float, "award": str, "issuer": str, "collectives": int, "individuals": int, "total": int,
+    "organisations": str, "issuer_org": str, "place_id": str,
 }
 
 
@@ -53,7 +54,8 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         db["articles"].create({
             "article_id": str, "source": str, "url": str, "encoding": str, "content_hash": str,
             "pipeline_version": str, "schema_version": int, "title": str, "published": str,
-            "authors": str, "event_date": str, "text": str, "n_facts": int, "processed_at": str,
+            "authors": str, "event_date": str, "province": str, "province_2025": str, "text": str,
+            "n_facts": int, "processed_at": str,
         }, pk="article_id")
     if "segments" not in db.table_names():
         db["segments"].create({"article_id": str, "idx": int, "kind": str, "start": int,
@@ -73,6 +75,11 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
                 spec["value"] = float
             db[table].create(spec, pk=("article_id", "idx"),
                              foreign_keys=[("article_id", "articles", "article_id")])
+    if "places" not in db.table_names():
+        # the administrative units the corpus touched, one row per resolved unit
+        db["places"].create({"place_id": str, "level": str, "name": str, "district": str,
+                             "province": str, "code": str, "unit_2025": str, "province_2025": str},
+                            pk="place_id")
     if "runs" not in db.table_names():
         db["runs"].create({"id": int, "started_at": str, "finished_at": str, "version": str,
                            "inputs": str, "articles": int, "skipped": int, "errors": int,
@@ -154,23 +161,51 @@ def article_rows(rec: ArticleFacts, version: str) -> dict[str, list[dict[str, An
             "content_hash": rec.content_hash, "pipeline_version": version,
             "schema_version": SCHEMA_VERSION, "title": rec.title, "published": rec.published,
             "authors": json.dumps(rec.authors, ensure_ascii=False), "event_date": rec.event_date,
-            "text": rec.text, "n_facts": n, "processed_at": _now(),
+            "province": rec.province, "province_2025": _province_2025(rec.province), "text": rec.text, "n_facts": n, "processed_at": _now(),
         }],
         "segments": [{"article_id": aid, "idx": i, **s.model_dump()} for i, s in enumerate(rec.segments)],
         "sentences": [{"article_id": aid, "idx": s.index, "start": s.start, "end": s.end,
                        "segment": s.segment, "in_caption": int(s.in_caption),
                        "in_title": int(s.in_title)} for s in rec.sentences],
     }
+    places: dict[str, dict[str, Any]] = {}
     for table, cols in FACT_TABLES.items():
         out = []
         for i, f in enumerate(getattr(rec, table)):
             d = f.model_dump()
+            if table == "locations":
+                d["place_id"] = _place(d, places)
             row = {"article_id": aid, "idx": i}
             row.update({k: _cell(d[k]) for k in _PROVENANCE})
             row.update({c: _cell(d.get(c)) for c in cols})
             out.append(row)
         rows[table] = out
+    rows["places"] = list(places.values())
     return rows
+
+
+def _place(loc: dict[str, Any], places: dict[str, dict[str, Any]]) -> str | None:
+    """The id of a location's unit in ``places`` (its official code, else its path)."""
+    if loc.get("status") in (None, "unknown", "ambiguous"):
+        return None
+    pid = loc.get("code") or "/".join(str(loc.get(k) or "") for k in ("province", "district", "level", "name"))
+    row = {"place_id": pid, **{k: loc.get(k) for k in (
+        "level", "name", "district", "province", "code", "unit_2025", "province_2025")}}
+    if not row["province"] and (loc.get("level") == "tỉnh" or (loc.get("code") or "x").isdigit()
+                                and len(loc.get("code") or "") == 2):
+        row["province"] = loc.get("name")  # a province is its own province for grouping
+    places.setdefault(pid, row)
+    return pid
+
+
+def _province_2025(province: str | None) -> str | None:
+    if not province:
+        return None
+    from .gazetteer import gazetteer
+
+    units = gazetteer().provinces(province)
+    succ = {s.name for u in units for s, _ in u.successors}
+    return next(iter(succ)) if len(succ) == 1 else None
 
 
 def write_article(db: sqlite_utils.Database, rec: ArticleFacts, version: str) -> None:
@@ -186,6 +221,8 @@ def write_rows(db: sqlite_utils.Database, rows: dict[str, list[dict[str, Any]]])
         for table in ("segments", "sentences", *FACT_TABLES):
             db.execute(f"DELETE FROM [{table}] WHERE article_id IN ({','.join('?' * len(ids))})", ids)
         db["articles"].upsert_all(rows["articles"], pk="article_id")
+        if rows.get("places"):
+            db["places"].upsert_all(rows["places"], pk="place_id")
         for table in ("segments", "sentences", *FACT_TABLES):
             if rows.get(table):
                 db[table].insert_all(rows[table], batch_size=500)
@@ -241,7 +278,7 @@ def load_contracts(db: sqlite_utils.Database, ids: Iterable[str] | None = None) 
         rec: dict[str, Any] = {
             "article_id": aid, "title": a["title"], "published": a["published"],
             "authors": json.loads(a["authors"] or "[]"), "event_date": a["event_date"],
-            "url": a["url"], "source": a["source"],
+            "province": a["province"], "url": a["url"], "source": a["source"],
         }
         for table, cols in FACT_TABLES.items():
             items = []
@@ -251,7 +288,7 @@ def load_contracts(db: sqlite_utils.Database, ids: Iterable[str] | None = None) 
                     d["text"] = r["text"]
                 for c in cols:
                     v = r[c]
-                    if c in ("titles", "candidates"):
+                    if c in ("titles", "candidates", "organisations"):
                         v = json.loads(v) if v else []
                     elif c in ("level_inferred", "quoted"):
                         v = bool(v)

@@ -1,9 +1,604 @@
-"""Extractor for awards (stub: to be written)."""
+"""Award tallies: "Công an tỉnh Yên Bái tặng Giấy khen cho 4 tập thể, 6 cá nhân".
+
+Per clause (a sentence cut at ";"), the extractor finds award anchors (award types from
+resources/award_types.tsv, or a reward verb such as "khen thưởng" when the award is unstated)
+and recipient groups ("4 tập thể, 6 cá nhân", "sáu tập thể", "tập thể Công an tỉnh",
+"Công an xã A và 3 cá nhân", "43 tập thể, cá nhân"). Each group belongs to the nearest anchor
+before it (or, for "5 tập thể được … tặng Bằng khen", the one right after it); one tally per group.
+The issuer is read, in this order, after "của", right after the award word, from "cùng cấp"
+(the previous tally's), from a passive "được X tặng", from "Thay mặt X, …", or as the subject of
+the giving verb; it never carries over otherwise. A grand total ("Tổng cộng có 77 lượt tập thể,
+cá nhân …") after other tallies is not a tally. Rules follow gold/CONVENTIONS.md (awards); word
+lists live in resources/award_types.tsv and resources/award_words.tsv.
+"""
 
 from __future__ import annotations
 
+import bisect
+from dataclasses import dataclass
+from functools import cache, lru_cache
+
+import regex
+
 from ..document import Document
+from ..models import AwardTally, Sentence
+from ..normalize import match_key
+from .models import sentence_pieces
 
 
-def extract(doc: Document) -> list:
-    return []
+@lru_cache(maxsize=8192)
+def _key(s: str) -> str:
+    """``match_key`` memoised: the same short strings recur across sentences and articles."""
+    return match_key(s)
+from ..numbers import NUMBER, parse_number, parse_number_words, word_number_pattern
+from ..resources import ResourceError, load_tsv
+
+_L = r"(?<![\p{L}\p{M}\p{N}])"
+_R = r"(?![\p{L}\p{M}\p{N}])"
+QUOTES = "“”\"‘’'«»„"
+_TOKEN = regex.compile(rf"[^\s,;:!?()\[\]…{QUOTES}]+")
+_QUOTED = regex.compile(rf"\s*[{QUOTES}]([^{QUOTES}\n]{{1,200}})[{QUOTES}]")
+_CAP = regex.compile(r"\p{Lu}")
+_WS = regex.compile(r"\s+")
+_COMMA = regex.compile(",")
+_EDGES = regex.compile(r"^[\s,;:.\-–]+|[\s,;:\-–]+$")
+_CHO = regex.compile(rf"{_L}cho\s+", regex.I)
+_CUA = regex.compile(r"\s+của\s+", regex.I)
+_CUA_ONLY = regex.compile(r"\s+của", regex.I)
+_SP_CAP = regex.compile(r"\s+(?=\p{Lu})")
+_PASSIVE_BY = regex.compile(r"(?:^|\s)được\s+(?=\p{Lu})", regex.I)
+# the rest of a recipient's description, then "và" and the other side ("… xuất sắc và 5 cá nhân")
+_JOIN_AND = regex.compile(r"[^;:.“”\"]{0,120}?[\s,]và\s+$", regex.I)
+_GOT = regex.compile(r"được|nhận", regex.I)
+_LEAD = regex.compile(r"[\s,]*(?:và\s+|cùng\s+|đồng\s+thời\s+)?", regex.I)
+_MAX_NAME_TOKENS = 12
+_NEAR = 300  # how far around a tally its subject, verb and markers are looked for
+_MAX_ISSUER_CHARS = 200
+
+_KINDS = {"verb", "receive", "reward", "collective", "individual", "unit_head", "person_head",
+          "on_behalf", "intro", "aux", "not_issuer", "total", "same_level", "name_stop",
+          "issuer_stop"}
+_FOLLOW = {"issuer", "name", "drop"}
+
+
+def _alt(words: list[str]) -> str:
+    """Longest-first alternation with flexible inner spaces."""
+    ws = sorted(set(words), key=len, reverse=True)
+    return "|".join(r"\s+".join(regex.escape(p) for p in w.split()) for w in ws)
+
+
+@dataclass(frozen=True)
+class _AwardType:
+    award: str
+    follow: str
+
+
+@dataclass(frozen=True)
+class _Lex:
+    types: dict[str, _AwardType]
+    award: regex.Pattern[str]
+    verb_before: regex.Pattern[str]
+    passive: regex.Pattern[str]
+    receive_before: regex.Pattern[str]
+    reward: regex.Pattern[str]
+    num_part: regex.Pattern[str]
+    shared_noun: regex.Pattern[str]
+    part_sep: regex.Pattern[str]
+    noun_side: dict[str, str]
+    unit_head: regex.Pattern[str]
+    collective_named: regex.Pattern[str]
+    person_head: regex.Pattern[str]
+    on_behalf: regex.Pattern[str]
+    intro: regex.Pattern[str]
+    aux_tail: regex.Pattern[str]
+    not_issuer: tuple[str, ...]
+    total: regex.Pattern[str]
+    same_level: regex.Pattern[str]
+    name_stop: regex.Pattern[str]
+    issuer_stop: regex.Pattern[str]
+    prefilter_words: tuple[str, ...]
+
+
+@cache
+def _lex() -> _Lex:
+    """Compile the award lexicons once; unknown kinds or follow values fail at load."""
+    types: dict[str, _AwardType] = {}
+    for row in load_tsv("award_types.tsv"):
+        if row["follow"] not in _FOLLOW or not row["surface"] or not row["award"]:
+            raise ResourceError(f"award_types.tsv: bad row {row}")
+        types[match_key(row["surface"])] = _AwardType(row["award"], row["follow"])
+    by: dict[str, list[str]] = {k: [] for k in _KINDS}
+    for row in load_tsv("award_words.tsv"):
+        if row["kind"] not in _KINDS or not row["word"]:
+            raise ResourceError(f"award_words.tsv: bad row {row}")
+        by[row["kind"]].append(row["word"])
+    for k in _KINDS:
+        if not by[k]:
+            raise ResourceError(f"award_words.tsv: no {k} entries")
+    nouns = by["collective"] + by["individual"]
+    side = {match_key(w): "c" for w in by["collective"]}
+    side.update({match_key(w): "i" for w in by["individual"]})
+    num = rf"(?:{NUMBER}|{word_number_pattern()})"
+    surfaces = list({w for w in types} | {r["surface"] for r in load_tsv("award_types.tsv")})
+    i = regex.I
+    return _Lex(
+        types=types,
+        award=regex.compile(rf"{_L}(?:{_alt(surfaces)}){_R}", i),
+        verb_before=regex.compile(rf"{_L}(?:{_alt(by['verb'])})\s*$", i),
+        passive=regex.compile(
+            rf"{_L}được\s+(?P<x>\p{{Lu}}[^,;]{{0,150}}?)\s+(?:{_alt(by['verb'])})\s*$", i),
+        receive_before=regex.compile(rf"{_L}(?:{_alt(by['receive'])})\s*$", i),
+        reward=regex.compile(rf"{_L}(?:{_alt(by['reward'])}){_R}", i),
+        num_part=regex.compile(
+            rf"{_L}(?<![.,/]\d*)(?P<num>{num})\s+(?:lượt\s+)?(?P<noun>{_alt(nouns)}){_R}", i),
+        shared_noun=regex.compile(rf"\s*(?:,\s*và|,|và)\s*(?P<noun>{_alt(nouns)}){_R}", i),
+        part_sep=regex.compile(r"\s*(?:,\s*và|,|và|cùng)\s+", i),
+        noun_side=side,
+        unit_head=regex.compile(rf"(?:{_alt(by['unit_head'])}){_R}"),
+        collective_named=regex.compile(r"tập\s+thể\s+(?=\p{Lu})", i),
+        person_head=regex.compile(rf"(?:{_alt(by['person_head'])})\s+(?=\p{{Lu}})", i),
+        on_behalf=regex.compile(rf"^\s*(?:{_alt(by['on_behalf'])})\s+", i),
+        intro=regex.compile(rf"^\s*(?:{_alt(by['intro'])}){_R}", i),
+        aux_tail=regex.compile(rf"(?:\s+(?:{_alt(by['aux'])}))+\s*$", i),
+        not_issuer=tuple(match_key(w) for w in by["not_issuer"]),
+        total=regex.compile(rf"{_L}(?:{_alt(by['total'])}){_R}", i),
+        same_level=regex.compile(rf"{_L}(?:{_alt(by['same_level'])}){_R}", i),
+        name_stop=regex.compile(rf"(?:{_alt(by['name_stop'])}){_R}", i),
+        issuer_stop=regex.compile(rf"\s(?:{_alt(by['issuer_stop'])}){_R}", i),
+        prefilter_words=tuple(sorted({w.lower() for w in surfaces + by['reward']})),
+    )
+
+
+# -- recipients ------------------------------------------------------------------------------
+
+@dataclass
+class _Group:
+    start: int
+    end: int
+    collectives: int | None
+    individuals: int | None
+    total: int | None
+    numeric: bool  # at least one number (a named recipient alone is not)
+
+
+def _value(s: str) -> int | None:
+    v = parse_number(s)
+    if v is None:
+        v = parse_number_words(s)
+    return v if isinstance(v, int) else None
+
+
+def _name_end(t: str, i: int) -> int:
+    """End of a recipient's proper name starting at ``i`` ("Công an xã Ea Phê")."""
+    lex = _lex()
+    end = i
+    pos = i
+    for n in range(_MAX_NAME_TOKENS):
+        m = _TOKEN.match(t, pos) if n == 0 else _TOKEN.search(t, pos)
+        if not m:
+            break
+        gap = t[end:m.start()]
+        if n and (not gap or gap.strip()):
+            break
+        if n and lex.name_stop.match(t, m.start()):
+            break
+        word = m.group()
+        if word.endswith(".") and not word[:-1].isupper() and len(word) > 2:
+            return m.end() - 1
+        end = pos = m.end()
+    return end
+
+
+def _named(t: str, p: int) -> tuple[str, int] | None:
+    """A single named recipient at ``p``: ("c"|"i", end)."""
+    lex = _lex()
+    m = lex.collective_named.match(t, p)
+    if m:
+        return "c", _name_end(t, m.end())
+    m = lex.person_head.match(t, p)
+    if m:
+        return "i", _name_end(t, m.end())
+    m = lex.unit_head.match(t, p)
+    if m:
+        return "c", _name_end(t, p)
+    return None
+
+
+def _recipients(t: str, p: int, named: bool) -> _Group | None:
+    """The recipient list at ``p``: numbered groups and, after "cho", named recipients."""
+    lex = _lex()
+    c = i = tot = 0
+    mixed = numeric = False
+    start = end = None
+    parts = 0
+    while parts < 10:
+        m = lex.num_part.match(t, p)
+        if m:
+            n = _value(m["num"])
+            if n is None:
+                break
+            sides = {lex.noun_side.get(_key(m["noun"]), "c")}
+            q = m.end()
+            while True:
+                s = lex.shared_noun.match(t, q)
+                if not s:
+                    break
+                sides.add(lex.noun_side.get(_key(s["noun"]), "c"))
+                q = s.end()
+            if len(sides) > 1:
+                mixed = True
+                tot += n
+            elif "c" in sides:
+                c += n
+            else:
+                i += n
+            numeric = True
+            start = m.start() if start is None else start
+        elif named and (nm := _named(t, p)) and nm[1] > p:
+            q = nm[1]
+            if nm[0] == "c":
+                c += 1
+            else:
+                i += 1
+            start = p if start is None else start
+        else:
+            break
+        end = p = q
+        parts += 1
+        sep = lex.part_sep.match(t, p)
+        if not sep:
+            break
+        p = sep.end()
+    if start is None or end is None:
+        return None
+    if mixed:
+        return _Group(start, end, None, None, tot + c + i, numeric)
+    return _Group(start, end, c, i, None, numeric)
+
+
+def _groups(t: str, a: int, b: int) -> list[_Group]:
+    """Recipient groups in the clause t[a:b], in text order, without overlaps."""
+    lex = _lex()
+    out: list[_Group] = []
+    for m in _CHO.finditer(t, a, b):
+        g = _recipients(t, m.end(), named=True)
+        if g and g.end <= b:
+            out.append(g)
+    covered = 0
+    cho_ends = iter(sorted((g.start, g.end) for g in out))
+    span = next(cho_ends, None)
+    for m in lex.num_part.finditer(t, a, b):
+        while span is not None and span[1] <= m.start():
+            span = next(cho_ends, None)
+        if (span is not None and span[0] <= m.start() < span[1]) or m.start() < covered:
+            continue
+        g = _recipients(t, m.start(), named=False)
+        if g and g.end <= b:
+            out.append(g)
+            covered = g.end
+    out.sort(key=lambda g: g.start)
+    return out
+
+
+# -- anchors ---------------------------------------------------------------------------------
+
+@dataclass
+class _Anchor:
+    start: int
+    end: int  # after the award word (and its own name, for Huân chương / Danh hiệu)
+    award: str | None
+    follow: str | None
+
+
+def _award_name_end(t: str, i: int) -> tuple[int, str] | None:
+    """A quoted or capitalised name right after an award word: (end, name)."""
+    q = _QUOTED.match(t, i)
+    if q:
+        return q.end(), q.group(1).strip()
+    sp = _WS.match(t, i)
+    if not sp:
+        return None
+    j = sp.end()
+    tok = _TOKEN.match(t, j)
+    if not tok or not tok.group()[0].isupper():
+        return None
+    end = _name_end(t, j)
+    return end, t[j:end]
+
+
+def _anchors(t: str, a: int, b: int) -> list[_Anchor]:
+    lex = _lex()
+    out: list[_Anchor] = []
+    for m in lex.award.finditer(t, a, b):
+        at = lex.types.get(_key(m.group()))
+        if at is None:
+            continue
+        end, award = m.end(), at.award
+        if at.follow in ("name", "drop"):
+            nm = _award_name_end(t, m.end())
+            if nm and nm[0] <= b:
+                end = nm[0]
+                if at.follow == "name":
+                    award = f"{at.award} {_clean(nm[1])}"
+        elif _QUOTED.match(t, m.end()):  # Cờ thi đua “Đơn vị dẫn đầu …”
+            end = _QUOTED.match(t, m.end()).end()  # type: ignore[union-attr]
+        out.append(_Anchor(m.start(), end, award, at.follow))
+    for m in lex.reward.finditer(t, a, b):
+        nxt = t[m.end():m.end() + 30]
+        if lex.award.match(nxt.lstrip()) or any(x.start <= m.start() < x.end for x in out):
+            continue
+        out.append(_Anchor(m.start(), m.end(), None, None))
+    out.sort(key=lambda x: x.start)
+    return out
+
+
+# -- issuers ---------------------------------------------------------------------------------
+
+def _clean(s: str) -> str:
+    return _EDGES.sub("", _WS.sub(" ", s).strip())
+
+
+def _issuer_after(t: str, i: int, limit: int) -> tuple[int, int] | None:
+    """Issuer written after the award: "của X" or a capitalised "X" right after it."""
+    lex = _lex()
+    m = _CUA.match(t, i, limit)
+    j = m.end() if m else None
+    if j is None:
+        sp = _SP_CAP.match(t, i, limit)
+        if not sp:
+            return None
+        j = sp.end()
+    stop = lex.issuer_stop.search(t, j, min(limit, j + _MAX_ISSUER_CHARS))
+    k = stop.start() if stop else min(limit, j + _MAX_ISSUER_CHARS)
+    semi = t.find(";", j, k)
+    if semi >= 0:
+        k = semi
+    text = _clean(t[j:k])
+    if not text:
+        return None
+    return j, j + len(t[j:k].rstrip(" ,.;:–-"))
+
+
+def _subject(t: str, a: int, verb_start: int) -> tuple[int, int] | None:
+    """The giving subject before a verb: comma parts that start with a capital letter or an
+    honorific, read backwards until a lead adverbial ("Nhân dịp này"); "Thay mặt X" wins."""
+    lex = _lex()
+    a = max(a, verb_start - _NEAR)
+    region = t[a:verb_start]
+    aux = lex.aux_tail.search(region)
+    if aux:
+        region = region[:aux.start()]
+    # passive "… được UBND tỉnh tặng …"
+    pm = _PASSIVE_BY.search(region)
+    if pm:
+        s = a + pm.end()
+        e = a + len(region.rstrip(" ,"))
+        return (s, e) if e > s else None
+    bounds = [-1] + [m.start() for m in _COMMA.finditer(region)] + [len(region)]
+    s_keep = None
+    for k in range(len(bounds) - 2, -1, -1):
+        seg_s, seg_e = bounds[k] + 1, bounds[k + 1]
+        seg = region[seg_s:seg_e]
+        if not seg.strip():
+            break
+        ob = lex.on_behalf.match(seg)
+        if ob:
+            s = a + seg_s + ob.end()
+            e = a + seg_s + len(seg.rstrip())
+            return (s, e) if e > s else None
+        if lex.intro.match(seg):
+            break
+        st = seg.lstrip()
+        first = st.split(" ", 1)[0] if st else ""
+        is_head = bool(first) and (first[0].isupper() or lex.person_head.match(st) is not None)
+        if k == len(bounds) - 2 or is_head:
+            if not is_head and k != len(bounds) - 2:
+                break
+            s_keep = a + seg_s + (len(seg) - len(st))
+            if not is_head:
+                break
+        else:
+            break
+    if s_keep is None:
+        return None
+    e = a + len(region.rstrip(" ,"))
+    if e <= s_keep:
+        return None
+    key = _key(t[s_keep:e])
+    if any(key == w or key.startswith(w + " ") for w in lex.not_issuer):
+        return None
+    if not _CAP.search(t[s_keep:e]):
+        return None
+    return s_keep, e
+
+
+# -- assembly --------------------------------------------------------------------------------
+
+@dataclass
+class _Tally:
+    start: int
+    end: int
+    award: str | None
+    issuer: tuple[int, int] | None
+    group: _Group
+
+
+def _clauses(t: str) -> list[tuple[int, int]]:
+    out, a = [], 0
+    k = t.find(";")
+    while k >= 0:
+        out.append((a, k))
+        a = k + 1
+        k = t.find(";", a)
+    out.append((a, len(t)))
+    return out
+
+
+def _in_sentence(t: str, have_tallies: bool,
+                 sentence_issuer: str | None) -> list[tuple[_Tally, str | None]]:
+    """Tallies of one sentence, with the issuer text read from ``t`` (norm coordinates)."""
+    lex = _lex()
+    out: list[tuple[_Tally, str | None]] = []
+    last_issuer_text = sentence_issuer
+    for a, b in _clauses(t):
+        groups = _groups(t, a, b)
+        if not groups:
+            continue
+        anchors = _anchors(t, a, b)
+        if not anchors:
+            continue
+        clause_subject: tuple[int, int] | None = None
+        bound = a
+        ends = [x.end for x in anchors]
+        starts = [x.start for x in anchors]
+        prev: _Group | None = None
+        for g in groups:
+            k = bisect.bisect_right(ends, g.start) - 1
+            anchor = anchors[k] if k >= 0 else None
+            # an anchor already followed by an earlier group is that group's; "cho 3 tập thể có
+            # thành tích … và 5 cá nhân …" completes that tally with the side it lacked
+            if anchor and prev is not None and prev.start > anchor.start:
+                anchor = None
+                last = out[-1][0] if out else None
+                if (last is not None and last.group is prev and prev.total is None
+                        and g.total is None and _JOIN_AND.match(t, prev.end, g.start)
+                        and ((prev.individuals == 0 and g.collectives == 0)
+                             or (prev.collectives == 0 and g.individuals == 0))):
+                    prev.collectives = (prev.collectives or 0) + (g.collectives or 0)
+                    prev.individuals = (prev.individuals or 0) + (g.individuals or 0)
+                    prev.end = last.end = g.end
+                    bound = g.end
+                    continue
+            prev = g
+            if anchor is None:
+                k = bisect.bisect_left(starts, g.end)
+                if (k < len(anchors) and anchors[k].start - g.end <= 60
+                        and _GOT.search(t, g.end, anchors[k].start)):
+                    anchor = anchors[k]
+            if anchor is None or (not g.numeric and anchor.start > g.start):
+                continue
+            if lex.total.search(t, max(a, g.start - _NEAR), g.start) and (have_tallies or out):
+                bound = g.end
+                continue
+            # issuer
+            issuer = None
+            verb_start = None
+            lo, hi = min(anchor.end, g.start), max(anchor.end, g.start)
+            if anchor.start < g.start and anchor.follow == "issuer":
+                issuer = _issuer_after(t, anchor.end, g.start)
+            elif anchor.start < g.start and anchor.award is not None:
+                issuer = _issuer_after(t, anchor.end, g.start)
+                if issuer and not _CUA_ONLY.match(t, anchor.end, issuer[0]):
+                    issuer = None
+            elif anchor.start > g.start:
+                issuer = _issuer_after(t, anchor.end, b)
+                if issuer and not _CUA_ONLY.match(t, anchor.end, issuer[0]):
+                    issuer = None
+            same = lex.same_level.search(t, lo, min(hi, lo + _NEAR)) is not None
+            head_start = max(bound, a, anchor.start - _NEAR)
+            head = t[head_start:anchor.start]
+            vm = lex.verb_before.search(head)
+            if anchor.award is None:
+                verb_start = anchor.start
+            elif vm:
+                verb_start = head_start + vm.start()
+            # "nhận Bằng khen": the subject receives; but "công nhận danh hiệu" gives
+            rm = lex.receive_before.search(head)
+            receiving = rm is not None and (vm is None or rm.start() <= vm.start())
+            issuer_text: str | None = None
+            if issuer:
+                issuer_text = _clean(t[issuer[0]:issuer[1]])
+            elif same:
+                issuer_text = last_issuer_text
+            elif anchor.start > g.start:
+                # "5 tập thể, 7 cá nhân được UBND tỉnh tặng Bằng khen"
+                pm = lex.passive.search(t, g.end, anchor.start)
+                if pm:
+                    issuer = (pm.start("x"), pm.end("x"))
+                    issuer_text = _clean(pm["x"])
+            elif verb_start is not None and not receiving:
+                region_start = max(bound, a)
+                lead = _LEAD.match(t, region_start, verb_start)
+                rs = lead.end() if lead else region_start
+                if rs >= verb_start and clause_subject is not None:
+                    issuer = clause_subject
+                else:
+                    issuer = _subject(t, rs, verb_start)
+                if issuer:
+                    issuer_text = _clean(t[issuer[0]:issuer[1]])
+                    if clause_subject is None:
+                        clause_subject = issuer
+            if clause_subject is None and verb_start is not None and not receiving:
+                cs = _subject(t, max(bound, a), verb_start)
+                clause_subject = cs
+            start = min(x for x in (anchor.start, g.start, verb_start,
+                                    issuer[0] if issuer else None) if x is not None)
+            end = max(anchor.end, g.end)
+            out.append((_Tally(start, end, anchor.award, issuer, g), issuer_text))
+            if issuer_text:
+                last_issuer_text = issuer_text
+            bound = g.end
+    return out
+
+
+def _candidate_sentences(doc: Document, words: tuple[str, ...]) -> list[Sentence]:
+    """Sentences holding one of ``words`` (lower case): plain substring scans of the lower-cased
+    text, far cheaper than a case-insensitive regex alternation over every sentence."""
+    low = doc.norm.lower()
+    if len(low) != len(doc.norm):  # a rare letter whose lower case changes length
+        return list(doc.sentences)
+    hits: set[int] = set()
+    for w in words:
+        i = low.find(w)
+        while i >= 0:
+            s = doc.sentence_at(i)
+            if s is not None:
+                hits.add(s.index)
+            i = low.find(w, i + len(w))
+    return [s for s in doc.sentences if s.index in hits]
+
+
+def _restated(a: AwardTally, body: list[AwardTally]) -> bool:
+    """A headline or caption tally that restates a body tally (same award and numbers)."""
+    key = (_key(a.award or ""), a.collectives, a.individuals, a.total)
+    return any((_key(b.award or ""), b.collectives, b.individuals, b.total) == key
+               for b in body)
+
+
+def extract(doc: Document) -> list[AwardTally]:
+    """Award tallies of the article, in text order; a repeated identical tally, or a headline
+    or caption restating a body tally, once."""
+    found = _extract(doc)
+    in_title = {s.index for s in doc.sentences if s.in_title}
+    body = [a for a in found if not a.in_caption and a.sentence not in in_title]
+    return [a for a in found
+            if not ((a.in_caption or a.sentence in in_title) and _restated(a, body))]
+
+
+def _extract(doc: Document) -> list[AwardTally]:
+    lex = _lex()
+    out: list[AwardTally] = []
+    seen: set[tuple] = set()
+    last_issuer: str | None = None
+    pieces = [p for s in _candidate_sentences(doc, lex.prefilter_words)
+              for p in sentence_pieces(doc, s)]
+    for p0, p1 in pieces:
+        for tally, issuer_text in _in_sentence(doc.norm[p0:p1], bool(out), last_issuer):
+            g = tally.group
+            issuer = None
+            if tally.issuer:
+                a, b = doc.normalized.to_source(p0 + tally.issuer[0], p0 + tally.issuer[1])
+                issuer = _clean(doc.text[a:b]) or None
+            if issuer is None and issuer_text:
+                issuer = issuer_text
+            key = (_key(tally.award or ""), _key(issuer or ""), g.collectives,
+                   g.individuals, g.total)
+            if key in seen:
+                continue
+            seen.add(key)
+            if issuer:
+                last_issuer = issuer
+            out.append(AwardTally(**doc.provenance(p0 + tally.start, p0 + tally.end),
+                                  award=tally.award, issuer=issuer, collectives=g.collectives,
+                                  individuals=g.individuals, total=g.total))
+    return out

@@ -107,3 +107,11 @@ def test_related_news_after_the_byline_and_a_related_box_inside_the_text() -> No
     assert doc.authors == ["Hoài Thanh"]
     assert [s.kind for s in doc.segments] == ["title", "body", "boilerplate", "boilerplate", "body", "byline",
                                               "boilerplate", "boilerplate", "boilerplate"]
+
+
+def test_a_menu_line_is_header_not_headline() -> None:
+    doc = _seg("CỔNG THÔNG TIN ĐIỆN TỬ PHƯỜNG ĐỊNH CÔNG\nTrang chủ | Giới thiệu | Tin tức - Sự kiện | Hỏi đáp\n"
+               "Phường Định Công ra mắt mô hình “Tổ dân phố không ma túy”\n\n"
+               "Sáng ngày 5/3/2023, UBND phường Định Công tổ chức lễ ra mắt mô hình tại nhà văn hóa tổ dân phố số 12.\n")
+    assert doc.title == "Phường Định Công ra mắt mô hình “Tổ dân phố không ma túy”"
+    assert [s.kind for s in doc.segments][:2] == ["header", "header"]

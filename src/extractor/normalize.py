@@ -87,8 +87,13 @@ class NormalizedText:
         return s, e
 
 
+_NEEDS_WORK = regex.compile("[" + "".join(sorted(_SPACE_LIKE | _DROP)) + r"\x00-\x08\x0e-\x1f\x7f-\x9f]")
+
+
 def normalize(text: str) -> NormalizedText:
     """Build the matching copy of ``text``."""
+    if unicodedata.is_normalized("NFC", text) and not _NEEDS_WORK.search(text):
+        return NormalizedText(fold_tones(text), None, None, len(text))  # the common case: fast
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []

@@ -129,6 +129,10 @@ def _is_header(line: _Line) -> bool:
     return line.words <= 2 and not _TERMINAL.search(t)
 
 
+def _can_be_title(line: _Line) -> bool:
+    return 4 <= line.words <= 60 and not _is_header(line)
+
+
 def _is_paragraph(line: _Line) -> bool:
     return line.words >= 25 or (line.words >= 8 and bool(_TERMINAL.search(line.text)))
 
@@ -177,15 +181,13 @@ def segment(doc: Document) -> None:
     title_i: int | None = None
     if stamp_i is not None:
         for i in range(stamp_i - 1, -1, -1):
-            if not _is_header(lines[i]) and lines[i].words >= 4:
+            if _can_be_title(lines[i]):
                 title_i = i
                 break
         if title_i is None:
-            title_i = next((i for i in range(stamp_i + 1, len(lines))
-                            if not _is_header(lines[i]) and lines[i].words >= 4), None)
+            title_i = next((i for i in range(stamp_i + 1, len(lines)) if _can_be_title(lines[i])), None)
     else:
-        title_i = next((i for i in range(len(lines)) if not _is_header(lines[i])
-                        and lines[i].words >= 4), None)
+        title_i = next((i for i in range(min(len(lines), first_para + 1)) if _can_be_title(lines[i])), None)
     if stamp_i is not None:
         kinds[stamp_i] = "stamp"
         doc.published = parse_stamp(lines[stamp_i].text)

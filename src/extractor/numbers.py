@@ -15,6 +15,7 @@ from .resources import load_tsv
 # digits with "." thousand groups and/or a decimal comma; or plain digits with a decimal point
 NUMBER = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?|\d+\.\d{1,2}(?!\d)"
 _NUMBER_RE = regex.compile(rf"^(?:{NUMBER})$")
+_GROUPED = regex.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?")
 
 
 def parse_number(s: str) -> int | float | None:
@@ -22,7 +23,7 @@ def parse_number(s: str) -> int | float | None:
     s = s.strip()
     if not _NUMBER_RE.match(s):
         return None
-    if regex.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", s):
+    if _GROUPED.fullmatch(s):
         s = s.replace(".", "")
     s = s.replace(",", ".")
     v = float(s)

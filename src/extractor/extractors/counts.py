@@ -1,9 +1,389 @@
-"""Extractor for counts (stub: to be written)."""
+"""Counts: a number with the noun it counts ("hơn 3000 lượt người", "10/10 thôn", "ba tổ").
+
+Portal reports write a count as ``[qualifier] number [multiplier] noun``. Whether a number is a
+count at all shows in the words right around it: a time unit, age or percent after it, a name
+head, ordinal or date word before it ("Quận 12", "lần thứ 3", "năm 2023"), a capitalised name
+before it ("Hố Nai 3"), a quote around it ("“5 không, 3 sạch”"), or an award sentence around
+"N tập thể, M cá nhân". Those words are data (resources/count_*.tsv); this module only holds
+the logic. Spans the earlier extractors claimed (dates, awards, models, named locations) are
+skipped too, but the rules above keep counts right when those extractors miss one.
+"""
 
 from __future__ import annotations
 
+import bisect
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from typing import Literal
+
+import regex
+from pydantic import BaseModel, Field
+
 from ..document import Document
+from ..models import CountMention
+from ..normalize import fold_tones
+from ..numbers import NUMBER, multipliers, parse_number, parse_number_words, word_number_pattern
+from ..resources import ResourceError, validated
+
+_L = r"\p{L}\p{M}"  # letters with their marks
+_WORD_END = rf"(?![{_L}\p{{N}}])"
+
+# A digit number not glued to a letter, digit, "/", "." or "-" before it ("PV01", "280/KH",
+# "2021-2023", "12.6.2018"), optionally a ratio "43/49" or a range "3-5" / "3 đến 5"; and not
+# glued to a digit, ":", "/" or a decimal/group separator after it (phone numbers, clock times,
+# dates, document numbers).
+_AFTER_NUMBER = r"(?!\p{N}|[.,:]\d|/)"
+_DIGIT_RE = regex.compile(
+    rf"(?<![{_L}\p{{N}}_/.\-–])(?<!\d,)(?P<a>{NUMBER})"
+    rf"(?:(?:/(?P<of>{NUMBER}))|(?:[ \t]*(?:-|–|đến|tới)[ \t]*(?P<b>{NUMBER})))?"
+    rf"{_AFTER_NUMBER}"
+)
+_QUOTE_RE = regex.compile(r"“[^“”\n]{0,300}”|\"[^\"\n]{0,300}\"|«[^«»\n]{0,300}»")
+_OPENERS = frozenset(".:;!?(“\"«…-–•")
+_HEAD = 32  # characters before a number that decide it (longest cue: "biển kiểm soát")
+# Patterns anchored at the end of the text before a number are searched in REVERSE mode: the
+# engine starts at the end, so a miss costs one attempt instead of one per character.
+_BACK = regex.I | regex.REVERSE
+_TITLE_WORD_BEFORE = regex.compile(rf"(?<![{_L}])\p{{Lu}}[\p{{Ll}}\p{{M}}]+\s+$", regex.REVERSE)
+_SPACES = regex.compile(r"\s+")
+_YEAR_RE = regex.compile(r"19\d\d|20\d\d")
+_FROM_RE = regex.compile(rf"(?<![{_L}])từ\s+$", _BACK)  # "từ 3 đến 5 thành viên"
+
+Kind = Literal["noun", "place", "measure", "currency"]
 
 
-def extract(doc: Document) -> list:
-    return []
+class _UnitRow(BaseModel):
+    unit: str = Field(min_length=1)
+    kind: Kind
+    attach: Literal["yes", "no"]
+    canonical: str = Field(min_length=1)
+
+
+class _ExclusionRow(BaseModel):
+    word: str = Field(min_length=1)
+    kind: Literal["after", "not_noun", "before", "before_ok", "distributive", "before_nam",
+                  "award_context", "award_unit", "quantity_verb"]
+
+
+class _QualifierRow(BaseModel):
+    word: str = Field(min_length=1)
+    qualifier: Literal["more_than", "nearly", "about", "at_least", "less_than"]
+
+
+@dataclass(frozen=True)
+class _Unit:
+    kind: str
+    canonical: str
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    units: dict[str, _Unit]
+    unit_re: regex.Pattern[str]  # at a position: whitespace + a lexicon unit
+    attach_re: regex.Pattern[str]  # at a position: a unit glued to the number
+    fallback_re: regex.Pattern[str]  # at a position: whitespace + a lower-case word
+    after_re: regex.Pattern[str]  # at a position: a time unit / age / percent
+    mult_re: regex.Pattern[str]  # at a position: whitespace + multiplier word
+    chain_re: regex.Pattern[str]  # at a position: a smaller amount after it ("tỷ 500 triệu")
+    not_noun: frozenset[str]
+    award_units: frozenset[str]
+    before_re: regex.Pattern[str]  # at the end of the text before a number
+    before_ok_re: regex.Pattern[str]
+    distributive_re: regex.Pattern[str]
+    before_nam_re: regex.Pattern[str]
+    qualifier_re: regex.Pattern[str]
+    qualifiers: dict[str, str]
+    quantity_verb_re: regex.Pattern[str]
+    award_context_re: regex.Pattern[str]
+    word_re: regex.Pattern[str]  # number words, optionally a range "ba đến năm"
+
+
+def _starts_sentence(prefix: str) -> bool:
+    """True when nothing but punctuation that opens a clause precedes (sentence-initial)."""
+    p = prefix.rstrip()
+    return not p or p[-1] in _OPENERS
+
+
+@lru_cache(maxsize=4096)
+def _key(s: str) -> str:
+    """Lexicon key: tone-folded, lower case, single spaces."""
+    return _SPACES.sub(" ", fold_tones(s).strip().lower())
+
+
+def _alternation(words: list[str]) -> str:
+    """Regex alternation, longest first, spaces matching any whitespace run."""
+    ws = sorted({_key(w) for w in words}, key=lambda w: (-len(w), w))
+    return "|".join(r"\s+".join(regex.escape(p) for p in w.split(" ")) for w in ws)
+
+
+def _at_end(words: list[str], group: str = "w") -> regex.Pattern[str]:
+    """Words that end a text (the text right before a number)."""
+    return regex.compile(rf"(?<![{_L}\p{{N}}])(?P<{group}>{_alternation(words)})\s*$", _BACK)
+
+
+@cache
+def _lexicon() -> _Lexicon:
+    units = validated("count_units.tsv", _UnitRow)
+    excl = validated("count_exclusions.tsv", _ExclusionRow)
+    quals = validated("count_qualifiers.tsv", _QualifierRow)
+    by_kind: dict[str, list[str]] = {}
+    for e in excl:
+        by_kind.setdefault(e.kind, []).append(e.word)
+    for k in _ExclusionRow.model_fields["kind"].annotation.__args__:  # type: ignore[union-attr]
+        if not by_kind.get(k):
+            raise ResourceError(f"count_exclusions.tsv: no entry of kind {k}")
+    table = {_key(u.unit): _Unit(u.kind, _key(u.unit) if u.canonical == "-" else _key(u.canonical))
+             for u in units}
+    attach = [u.unit for u in units if u.attach == "yes"]
+    mult = list(multipliers())
+    word_num = word_number_pattern()
+    return _Lexicon(
+        units=table,
+        unit_re=regex.compile(rf"\s+(?P<u>{_alternation(list(table))}){_WORD_END}", regex.I),
+        attach_re=regex.compile(rf"(?P<u>{_alternation(attach)}){_WORD_END}", regex.I),
+        fallback_re=regex.compile(rf"\s+(?P<u>\p{{Ll}}[\p{{Ll}}\p{{M}}]*){_WORD_END}"),
+        after_re=regex.compile(rf"\s*(?:{_alternation(by_kind['after'])})(?![{_L}])", regex.I),
+        mult_re=regex.compile(rf"\s+(?P<m>{_alternation(mult)}){_WORD_END}", regex.I),
+        chain_re=regex.compile(
+            rf"\s+(?P<n>{NUMBER})\s+(?P<m>{_alternation(mult)}){_WORD_END}", regex.I),
+        not_noun=frozenset(_key(w) for w in by_kind["not_noun"]),
+        award_units=frozenset(_key(w) for w in by_kind["award_unit"]),
+        before_re=_at_end(by_kind["before"]),
+        before_ok_re=_at_end(by_kind["before_ok"]),
+        distributive_re=_at_end(by_kind["distributive"]),
+        before_nam_re=_at_end(by_kind["before_nam"]),
+        qualifier_re=regex.compile(
+            rf"(?<![{_L}\p{{N}}])(?P<q>{_alternation([q.word for q in quals])})\s+$", _BACK),
+        qualifiers={_key(q.word): q.qualifier for q in quals},
+        quantity_verb_re=_at_end(by_kind["quantity_verb"]),
+        award_context_re=regex.compile(
+            rf"(?<![{_L}])(?:{_alternation(by_kind['award_context'])})(?![{_L}])", regex.I),
+        word_re=regex.compile(
+            rf"(?<![{_L}\p{{N}}])(?P<a>{word_num})"
+            rf"(?:[ \t]+(?:đến|tới|-|–)[ \t]+(?P<b>{word_num}))?{_WORD_END}", regex.I),
+    )
+
+
+@dataclass(frozen=True)
+class _Found:
+    start: int  # sentence offsets of the whole mention (qualifier .. unit)
+    end: int
+    num_start: int
+    value: int | float
+    unit: str
+    qualifier: str | None
+    of: int | float | None
+    ratio_with_unit: bool
+
+
+def _clean(v: float) -> int | float:
+    v = round(v, 6)
+    return int(v) if float(v).is_integer() else v
+
+
+def _read_unit(sent: str, pos: int, lex: _Lexicon, *, words: bool) -> tuple[str, str, int] | None:
+    """The counted noun at ``pos`` as (unit, kind, end), or None when none follows."""
+    if not words:
+        am = lex.attach_re.match(sent, pos)
+        if am:
+            u = lex.units[_key(am["u"])]
+            return u.canonical, u.kind, am.end()
+    um = lex.unit_re.match(sent, pos)
+    xm = lex.after_re.match(sent, pos)
+    if xm and (um is None or xm.end() >= um.end()):
+        return None  # "2 năm", "32 tuổi", "11,4%" (but "600 ngày công" is a listed unit)
+    if um:
+        key = _key(um["u"])
+        u = lex.units[key]
+        end = um.end()
+        if key == "lượt":  # "lượt thôn", "lượt tập thể": the visited/counted thing joins it
+            nm = lex.unit_re.match(sent, end)
+            if nm and _key(nm["u"]) != "lượt":
+                return f"lượt {lex.units[_key(nm['u'])].canonical}", "noun", nm.end()
+        return u.canonical, u.kind, end
+    if words:
+        return None
+    fm = lex.fallback_re.match(sent, pos)
+    if fm and _key(fm["u"]) not in lex.not_noun:
+        return _key(fm["u"]), "other", fm.end()
+    return None
+
+
+def _is_name_number(head: str, lex: _Lexicon, *, whole: bool) -> bool:
+    """True when the text before a number makes it a name, ordinal, date or document number.
+
+    ``head`` is the end of the sentence before the number; ``whole`` when it is all of it.
+    """
+    bm = lex.before_re.search(head)
+    if bm:
+        if lex.before_ok_re.search(head):
+            return False
+        return not lex.distributive_re.search(head[:bm.start()])
+    tm = _TITLE_WORD_BEFORE.search(head)  # "Hố Nai 3", "Dự án 8": a capitalised name head
+    if not tm:
+        return False
+    before = head[:tm.start()]
+    if not before.strip():
+        return not whole  # a capitalised first word ("Có 5 vụ") is not a name
+    return not _starts_sentence(before)
+
+
+def _qualifier(head: str, unit_kind: str, lex: _Lexicon) -> tuple[str | None, int]:
+    """(qualifier, start offset in ``head``) of the words right before a number."""
+    qm = lex.qualifier_re.search(head)
+    if not qm:
+        return None, len(head)
+    word = _key(qm["q"])
+    q = lex.qualifiers[word]
+    if word == "trên" and unit_kind == "place" and not lex.quantity_verb_re.search(head[:qm.start()]):
+        return None, len(head)  # "hoạt động trên 05 lĩnh vực": "on/in", not "more than"
+    return q, qm.start()
+
+
+def _count(sent: str, start: int, end: int, nums: list[str], of_txt: str | None,
+           parse: Callable[[str], int | float | None], lex: _Lexicon, *, words: bool,
+           award_ctx: bool) -> list[_Found]:
+    """The counts of the number(s) ``nums`` at sent[start:end], or [] when they count nothing.
+
+    The cheap context checks run before the numbers are parsed: most candidates fail them.
+    """
+    pos, mult, extra = end, 1, 0
+    mm = lex.mult_re.match(sent, pos)
+    if mm:
+        mult, pos = multipliers()[_key(mm["m"])], mm.end()
+        last = mult
+        while len(nums) == 1:  # "2 tỷ 500 triệu đồng", "1 triệu 200 nghìn đồng"
+            cm = lex.chain_re.match(sent, pos)
+            if cm is None:
+                break
+            small, part = multipliers()[_key(cm["m"])], parse_number(cm["n"])
+            if small >= last or part is None or part >= 1000:
+                break
+            extra, last, pos = extra + part * small, small, cm.end()
+    got = _read_unit(sent, pos, lex, words=words)
+    if got is None:
+        return []
+    unit, kind, uend = got
+    if kind in ("other", "place") and len(nums) == 1 and _YEAR_RE.fullmatch(nums[0]):
+        return []  # "trong 2023 huyện ...": a year before a place or an unlisted word
+    head = sent[max(0, start - _HEAD):start]
+    if _is_name_number(head, lex, whole=start <= _HEAD):
+        return []
+    base = unit.removeprefix("lượt ")
+    if award_ctx and (base in lex.award_units or unit.split(" ")[0] in lex.award_units):
+        return []
+    values = [parse(t) for t in nums]
+    if any(v is None for v in values) or (len(values) == 2 and values[1] <= values[0]):  # type: ignore[operator]
+        return []
+    of = parse(of_txt) if of_txt is not None else None
+    if of is not None and (of < values[0] or of == 0 or (1900 <= of <= 2100 and values[0] <= 12)):  # type: ignore[operator]
+        return []  # "20/10" is a day and month, "8/2021" a month and year: not ratios
+    qual, qpos = _qualifier(head, kind, lex)
+    qstart = start - (len(head) - qpos)
+    if len(values) == 2:
+        qual = None if qual == "more_than" else qual
+        fm = _FROM_RE.search(head)
+        if fm:
+            qstart = start - (len(head) - fm.start())
+    return [_Found(qstart, uend, start, _clean(v * mult + extra), unit, qual,  # type: ignore[operator]
+                   _clean(of) if of is not None else None, of is not None and kind != "other")
+            for v in values]
+
+
+def _digit_counts(sent: str, lex: _Lexicon, award_ctx: bool) -> list[_Found]:
+    out: list[_Found] = []
+    for m in _DIGIT_RE.finditer(sent):
+        if out and m.start() < out[-1].end:
+            continue  # the "500" of "2 tỷ 500 triệu đồng"
+        nums = [m["a"]] if m["b"] is None else [m["a"], m["b"]]
+        out.extend(_count(sent, m.start(), m.end(), nums, m["of"], parse_number, lex,
+                          words=False, award_ctx=award_ctx))
+    return out
+
+
+def _word_counts(sent: str, lex: _Lexicon, award_ctx: bool) -> list[_Found]:
+    out: list[_Found] = []
+    for m in lex.word_re.finditer(sent):
+        a_txt, b_txt = m["a"], m["b"]
+        end = m.end()
+        if parse_number_words(a_txt) is None or (b_txt is not None and parse_number_words(b_txt) is None):
+            a_txt = a_txt.split()[0]  # "hai ba": take the first word alone
+            b_txt, end = None, m.start() + len(a_txt)
+            if parse_number_words(a_txt) is None:
+                continue
+        if a_txt[0].isupper() and not _starts_sentence(sent[max(0, m.start() - 4):m.start()]):
+            continue  # "Thứ Bảy", names
+        if b_txt is None:
+            w = _key(a_txt)
+            if w == "một" and not lex.qualifier_re.search(sent[max(0, m.start() - 30):m.start()]):
+                continue  # the article "a", "một số", "một trong" (but "ít nhất một buổi")
+            if w == "năm" and lex.before_nam_re.search(sent[max(0, m.start() - 30):m.start()]):
+                continue  # "trong năm", "mỗi năm": the year
+        nums = [a_txt] if b_txt is None else [a_txt, b_txt]
+        out.extend(_count(sent, m.start(), end, nums, None, parse_number_words, lex,
+                          words=True, award_ctx=award_ctx))
+    return out
+
+
+class _Spans:
+    """A union of half-open intervals, queried by bisection (no quadratic scans on long texts)."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        starts: list[int] = []
+        ends: list[int] = []
+        for s, e in sorted(x for x in spans if x[1] > x[0]):
+            if ends and s <= ends[-1]:
+                ends[-1] = max(ends[-1], e)
+            else:
+                starts.append(s)
+                ends.append(e)
+        self.starts, self.ends = starts, ends
+
+    def __contains__(self, pos: int) -> bool:
+        i = bisect.bisect_right(self.starts, pos) - 1
+        return i >= 0 and pos < self.ends[i]
+
+
+@dataclass(frozen=True)
+class _Claimed:
+    """Stored-text spans other extractors claimed."""
+
+    dates: _Spans
+    others: _Spans  # awards, models, and locations after their first character
+
+    @classmethod
+    def of(cls, doc: Document) -> _Claimed:
+        others = [(f.start, f.end) for f in [*doc.awards, *doc.models]]
+        # a location's own first character stays free: "13 thôn" read as a place still counts
+        others += [(f.start + 1, f.end) for f in doc.locations]
+        return cls(_Spans([(f.start, f.end) for f in doc.dates]), _Spans(others))
+
+    def blocks(self, doc: Document, f: _Found, off: int) -> bool:
+        ns, _ = doc.normalized.to_source(off + f.num_start, off + f.num_start + 1)
+        if ns in self.others:
+            return True
+        return ns in self.dates and not f.ratio_with_unit  # "10/10 thôn" is a ratio, not a date
+
+
+def extract(doc: Document) -> list[CountMention]:
+    """Every count mention of the headline, body and captions, in text order."""
+    lex = _lexicon()
+    text = doc.norm
+    claimed = _Claimed.of(doc)
+    out: list[CountMention] = []
+    for s in doc.sentences:
+        sent = text[s.start:s.end]
+        quotes = _Spans([(m.start(), m.end()) for m in _QUOTE_RE.finditer(sent)])
+        award_ctx = bool(lex.award_context_re.search(sent))
+        found = _digit_counts(sent, lex, award_ctx) + _word_counts(sent, lex, award_ctx)
+        found.sort(key=lambda f: (f.num_start, f.start))
+        for f in found:
+            if f.num_start in quotes or claimed.blocks(doc, f, s.start):
+                continue
+            # fields are typed by construction: skip pydantic validation (the costliest step
+            # on long texts with thousands of counts)
+            out.append(CountMention.model_construct(
+                **doc.provenance(s.start + f.start, s.start + f.end),
+                value=f.value, unit=f.unit, qualifier=f.qualifier, of=f.of))
+    return out

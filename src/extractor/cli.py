@@ -118,7 +118,10 @@ def score(
     preds = {r["article_id"]: r for r in load_contracts(open_db(db), list(gold_items))}
     report = sc.score(gold_items, preds)
     floors_path = baseline or gold / "baseline.json"
-    floors = json.loads(floors_path.read_text()) if floors_path.exists() else {}
+    try:
+        floors = json.loads(floors_path.read_text() or "{}") if floors_path.exists() else {}
+    except json.JSONDecodeError as e:
+        raise typer.BadParameter(f"{floors_path} is not a JSON floors file: {e}", param_hint="--baseline") from e
     if update_baseline:
         floors = sc.updated_baseline(report, floors)
         floors_path.write_text(json.dumps(floors, indent=2, sort_keys=True) + "\n")

@@ -66,6 +66,8 @@ def test_stamp_forms(line: str, iso: str) -> None:
     ("Tác giả bài viết: Phương Giang", ["Phương Giang"]),
     ("Tin, ảnh: Lê Minh", ["Lê Minh"]),
     ("Minh Châu - Quốc Bảo", ["Minh Châu", "Quốc Bảo"]),
+    ("H'Linh - Văn Tú", ["H'Linh", "Văn Tú"]),
+    ("Bài và ảnh: Minh Thu - Hoàng Long", ["Minh Thu", "Hoàng Long"]),
     ("Ảnh: T.C", None),
     ("Tin cùng chuyên mục", None),
     ("Toàn cảnh hội nghị", None),
@@ -115,3 +117,17 @@ def test_a_menu_line_is_header_not_headline() -> None:
                "Sáng ngày 5/3/2023, UBND phường Định Công tổ chức lễ ra mắt mô hình tại nhà văn hóa tổ dân phố số 12.\n")
     assert doc.title == "Phường Định Công ra mắt mô hình “Tổ dân phố không ma túy”"
     assert [s.kind for s in doc.segments][:2] == ["header", "header"]
+
+
+def test_byline_under_the_headline_and_stamp_at_the_end() -> None:
+    doc = _seg("Trang chủ / Tin tức - Sự kiện / Phòng, chống tội phạm\n"
+               "Báo Hòa Bình Online | Chuyên mục: Nội chính\n\n"
+               "TIỀN HẢI: TỔNG KẾT CÔNG TÁC BẢO ĐẢM AN NINH, TRẬT TỰ NĂM 2023\n"
+               "Bài và ảnh: Minh Thu - Hoàng Long\n\n"
+               "(Baothaibinh) - Ngày 20-12-2023, Ban Chỉ đạo huyện Tiền Hải tổ chức hội nghị tổng kết công tác năm 2023.\n\n"
+               "Cập nhật lúc 16:40, 05/07/2023\nNguồn: Ban ATGT huyện\nTin cùng chuyên mục\nThái Thụy: Bắt 2 đối tượng\n")
+    assert doc.title.startswith("TIỀN HẢI: TỔNG KẾT")
+    assert doc.authors == ["Minh Thu", "Hoàng Long"]
+    assert doc.published == "2023-07-05T16:40"
+    assert [s.kind for s in doc.segments] == ["header", "header", "title", "byline", "body", "stamp",
+                                              "boilerplate", "boilerplate", "boilerplate"]

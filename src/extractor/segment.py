@@ -27,7 +27,8 @@ _TIME_BEFORE = regex.compile(_TIME + r"\s*(?:[-|,]|ngày)?\s*(?:ngày\s*)?" + _D
 _TERMINAL = regex.compile(r"[.!?…:;]\s*[\"”’)]*\s*$")
 _INNER_SENTENCE = regex.compile(r"[.!?…]\s+\p{Lu}")
 _WORD = regex.compile(r"\S+")
-_NAME_SYLLABLE = regex.compile(r"^\p{Lu}[\p{Ll}\p{M}]*\.?$|^\p{Lu}\.(\p{Lu}\.?)*$")
+# a name syllable: "Phượng", "H'Linh" (Ê Đê/Jrai names), or initials "T.C"
+_NAME_SYLLABLE = regex.compile(r"^\p{Lu}[\p{Ll}\p{M}]*(?:['’]\p{Lu}?[\p{Ll}\p{M}]+)?\.?$|^\p{Lu}\.(\p{Lu}\.?)*$")
 
 
 @dataclass(frozen=True)
@@ -157,7 +158,7 @@ def byline_names(text: str) -> list[str] | None:
         sylls = p.split()
         if not (1 <= len(sylls) <= 5):
             return None
-        if not prefixed and len(sylls) < 2 and not p.isupper():
+        if not prefixed and len(sylls) < 2 and not p.isupper() and "'" not in p:
             return None
         if not all(_NAME_SYLLABLE.match(s) or s.isupper() for s in sylls):
             return None
@@ -220,8 +221,24 @@ def segment(doc: Document) -> None:
             byline_i = i
             doc.authors = byline_names(_source(doc, lines[i])) or names  # as written
             break
+    if byline_i is None:  # some portals put the byline under the headline: "Bài và ảnh: …"
+        for i in range(start_body, min(start_body + 2, len(lines))):
+            if any(p.match(lines[i].text) for p in _patterns()["byline_prefix"]):
+                names = byline_names(lines[i].text)
+                if names:
+                    kinds[i] = "byline"
+                    doc.authors = byline_names(_source(doc, lines[i])) or names
+                    break
+    if stamp_i is None:  # and some put the stamp at the end: "Cập nhật: 21/12/2023 | 09:15"
+        for i in range(last_para + 1, tail):
+            if _is_stamp(lines[i]):
+                stamp_i = i
+                doc.published = parse_stamp(lines[i].text) or doc.published
+                break
     for i in range(last_para + 1, len(lines)):
-        if i == byline_i:
+        if i == stamp_i:
+            kinds[i] = "stamp"
+        elif i == byline_i:
             kinds[i] = "byline"
         elif byline_i is not None and i < byline_i and not _is_boilerplate(lines[i]):
             kinds[i] = "body"  # a last caption between the text and the byline

@@ -22,7 +22,7 @@ COLOURS = {"dates": "#ffd166", "locations": "#8ecae6", "officials": "#f4a261",
 
 _CSS = """
 body{font-family:system-ui,sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;color:#222}
-.wrap{display:flex;gap:2em}.text{flex:3;white-space:pre-wrap;line-height:1.7}.side{flex:2;font-size:.85em}
+.wrap{display:flex;gap:2em}.text{flex:0 0 55%;white-space:pre-wrap;line-height:1.7}.side{flex:1;min-width:0;overflow-x:auto;font-size:.8em}
 mark{padding:0 .1em;border-radius:3px}mark.fp{outline:2px dashed #d00}mark.miss{background:none;outline:2px solid #06c}
 .seg-header,.seg-boilerplate,.seg-byline,.seg-stamp{color:#888}.seg-caption{font-style:italic}
 table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:2px 6px;text-align:left;vertical-align:top}

@@ -119,3 +119,21 @@ def test_adversarial_input_is_bounded(text: str) -> None:
     t = time.perf_counter()
     awards.extract(_raw(text))
     assert time.perf_counter() - t < 10
+
+
+def test_passive_subject_is_the_recipient_not_its_apposition() -> None:
+    (a,) = run("Anh Lý Văn Tài, Trưởng bản Huổi Một, vinh dự được Chủ tịch UBND tỉnh tặng "
+               "Bằng khen.")
+    assert (a["collectives"], a["individuals"], a["issuer"]) == (0, 1, "Chủ tịch UBND tỉnh")
+
+
+def test_passive_award_with_a_recipient_list_after_it_is_not_a_subject_tally() -> None:
+    out = run("Công an huyện được UBND tỉnh tặng Bằng khen cho 2 tập thể và 5 cá nhân.")
+    assert [(a["collectives"], a["individuals"]) for a in out] == [(2, 5)]
+
+
+def test_bound_recipients_stay_fast_on_repeated_passives() -> None:
+    text = "Công an xã A, " * 3000 + "được UBND tỉnh tặng Bằng khen. " * 500
+    t0 = time.perf_counter()
+    awards.extract(_raw(text))
+    assert time.perf_counter() - t0 < 2.0

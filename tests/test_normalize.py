@@ -53,3 +53,12 @@ def test_normalize_never_raises_and_maps_every_span_inside_the_text(text: str) -
     for i in range(0, len(n.text) + 1, max(1, len(n.text) // 7 or 1)):
         s, e = n.to_source(i, min(len(n.text), i + 3))
         assert 0 <= s <= e <= len(text)
+
+
+@given(st.lists(st.sampled_from(list("aoue hòaoàuỷý\t\u00a0\u200b\x01\nQ") + ["o\u0300"]), max_size=40).map("".join))
+def test_fast_and_slow_paths_agree(text: str) -> None:
+    """NFC text without zero-width/control characters takes a fast path; it must give the same
+    matching copy as the general path (forced here by appending a zero-width space)."""
+    fast = normalize(text).text
+    slow = normalize(text + "\u200b").text
+    assert slow == fast

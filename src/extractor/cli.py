@@ -36,11 +36,20 @@ def run(
     fmt: Annotated[str | None, typer.Option("--format", help="txt|html|warc|jsonl (default: by extension)")] = None,
     max_bytes: Annotated[int, typer.Option(help="Inputs larger than this are refused")] = 5 * 1024 * 1024,
     force: Annotated[bool, typer.Option(help="Re-extract articles already stored")] = False,
+    engine: Annotated[str, typer.Option(help="local (processes on this machine) or dask (a Dask cluster)")] = "local",
+    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address (default: a LocalCluster)")] = None,
+    shards: Annotated[Path, typer.Option(help="With --engine dask: directory for the Parquet shards")] = Path("shards"),
+    shard_size: Annotated[int, typer.Option(help="With --engine dask: articles per shard")] = 200,
 ) -> None:
     """Extract facts from PATHS into the database (the main job)."""
     from .run import default_workers, run as run_job
 
     paths = paths or [Path("corpus")]
+    if engine == "dask":
+        _run_dask(paths, shards, scheduler, workers or default_workers(), shard_size, fmt, max_bytes)
+        return
+    if engine != "local":
+        raise typer.BadParameter(f"unknown engine {engine!r}", param_hint="--engine")
     total = _count_files(paths)
     with Progress(SpinnerColumn(), TextColumn("[bold]extracting"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), TextColumn("{task.fields[last]}"), console=err,
@@ -49,17 +58,47 @@ def run(
         summary = run_job(paths, db, workers=workers or default_workers(), fmt=fmt,
                           max_bytes=max_bytes, force=force,
                           on_article=lambda aid: progress.update(task, advance=1, last=aid))
-    facts = ", ".join(f"{k} {v}" for k, v in summary.facts.items())
     err.print(f"run {summary.run_id}: {summary.articles} articles stored, {summary.skipped} unchanged "
               f"skipped, {len(summary.errors)} errors, {summary.seconds:.2f} s")
-    err.print(f"facts: {facts}")
-    for source, record, reason in summary.errors:
+    _finish(summary.facts, summary.errors, summary.interrupted)
+
+
+def _finish(facts: dict[str, int], errors: list[tuple[str, str | None, str]], interrupted: bool) -> None:
+    err.print("facts: " + ", ".join(f"{k} {v}" for k, v in facts.items()))
+    for source, record, reason in errors:
         err.print(f"[red]error[/red] {source}{'#' + record if record else ''}: {reason}")
-    if summary.interrupted:
+    if interrupted:
         err.print("[yellow]interrupted: what is listed above is stored; run again to resume[/yellow]")
         raise typer.Exit(130)
-    if summary.errors:
+    if errors:
         raise typer.Exit(1)
+
+
+def _run_dask(paths: list[Path], shards: Path, scheduler: str | None, workers: int, shard_size: int,
+              fmt: str | None, max_bytes: int) -> None:
+    from .engine_dask import run_dask
+
+    s = run_dask(paths, shards, scheduler=scheduler, n_workers=workers, shard_size=shard_size,
+                 fmt=fmt, max_bytes=max_bytes)
+    err.print(f"dask: {s.articles} articles in {s.shards} shards written, {s.shards_skipped} shards "
+              f"({s.skipped} articles) already complete, {len(s.errors)} errors, {s.seconds:.2f} s "
+              f"→ {s.shards_dir}\nload them: extractor load {s.shards_dir} --db facts.db")
+    _finish(s.facts, s.errors, s.interrupted)
+
+
+@app.command()
+def load(
+    shards: Annotated[Path, typer.Argument(help="Directory of Parquet shards from --engine dask")],
+    db: Annotated[Path, typer.Option(help="SQLite database")] = Path("facts.db"),
+) -> None:
+    """Merge Parquet shards into the database (idempotent: loading twice changes nothing)."""
+    from .shards import load_shards
+
+    if not shards.is_dir():
+        err.print(f"[red]no shards directory at {shards}[/red]")
+        raise typer.Exit(2)
+    n = load_shards(shards, db)
+    err.print(f"{n} articles loaded into {db}")
 
 
 @app.command()

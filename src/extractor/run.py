@@ -54,11 +54,16 @@ def text_hash(text: str) -> str:
 
 def extract_record(rec: SourceRecord) -> tuple[ArticleFacts, dict[str, float]]:
     """Run the pipeline on one input record (also the worker-process entry point)."""
+    t0 = time.perf_counter()
     doc = Document(rec.article_id, rec.text, source=rec.source, url=rec.url,
                    encoding=rec.encoding, title_hint=rec.title_hint,
                    published_hint=rec.published_hint)
+    doc.timings["normalize"] = time.perf_counter() - t0
     process(doc)
-    return doc.to_record(), doc.timings
+    t1 = time.perf_counter()
+    record = doc.to_record()
+    doc.timings["to_record"] = time.perf_counter() - t1
+    return record, doc.timings
 
 
 def _safe_extract(rec: SourceRecord) -> tuple[ArticleFacts, dict[str, float]] | str:

@@ -3,8 +3,11 @@
 Per clause (a sentence cut at ";"), the extractor finds award anchors (award types from
 resources/award_types.tsv, or a reward verb such as "khen thưởng" when the award is unstated)
 and recipient groups ("4 tập thể, 6 cá nhân", "sáu tập thể", "tập thể Công an tỉnh",
-"Công an xã A và 3 cá nhân", "43 tập thể, cá nhân"). Each group belongs to the nearest anchor
-before it (or, for "5 tập thể được … tặng Bằng khen", the one right after it); one tally per group.
+"Công an xã A và 3 cá nhân", "43 tập thể, cá nhân", "cho bản Nà Lươi"). Each group belongs to the
+nearest anchor before it (or, for "5 tập thể được … tặng Bằng khen", the one right after it); one
+tally per group. A named recipient without "cho" is bound to its award directly: the object of a
+reward verb ("khen thưởng đột xuất Ban chuyên án") or the subject of a passive award ("Đội … vinh
+dự được Chủ tịch nước tặng thưởng Huân chương …").
 The issuer is read, in this order, after "của", right after the award word, from "cùng cấp"
 (the previous tally's), from a passive "được X tặng", from "Thay mặt X, …", or as the subject of
 the giving verb; it never carries over otherwise. A grand total ("Tổng cộng có 77 lượt tập thể,
@@ -55,7 +58,8 @@ _MAX_NAME_TOKENS = 12
 _NEAR = 300  # how far around a tally its subject, verb and markers are looked for
 _MAX_ISSUER_CHARS = 200
 
-_KINDS = {"verb", "receive", "reward", "collective", "individual", "unit_head", "person_head",
+_KINDS = {"verb", "receive", "reward", "collective", "individual", "unit_head", "unit_word",
+          "person_head", "person_noun", "reward_mod",
           "on_behalf", "intro", "aux", "not_issuer", "total", "same_level", "name_stop",
           "issuer_stop"}
 _FOLLOW = {"issuer", "name", "drop"}
@@ -79,15 +83,19 @@ class _Lex:
     award: regex.Pattern[str]
     verb_before: regex.Pattern[str]
     passive: regex.Pattern[str]
+    passive_tail: regex.Pattern[str]
     receive_before: regex.Pattern[str]
     reward: regex.Pattern[str]
+    reward_mod: regex.Pattern[str]
     num_part: regex.Pattern[str]
     shared_noun: regex.Pattern[str]
     part_sep: regex.Pattern[str]
     noun_side: dict[str, str]
     unit_head: regex.Pattern[str]
+    unit_word: regex.Pattern[str]
     collective_named: regex.Pattern[str]
     person_head: regex.Pattern[str]
+    person_noun: regex.Pattern[str]
     on_behalf: regex.Pattern[str]
     intro: regex.Pattern[str]
     aux_tail: regex.Pattern[str]
@@ -127,15 +135,20 @@ def _lex() -> _Lex:
         verb_before=regex.compile(rf"{_L}(?:{_alt(by['verb'])})\s*$", i),
         passive=regex.compile(
             rf"{_L}được\s+(?P<x>\p{{Lu}}[^,;]{{0,150}}?)\s+(?:{_alt(by['verb'])})\s*$", i),
+        passive_tail=regex.compile(
+            rf"{_L}được\s+(?:\p{{Lu}}[^,;]{{0,150}}?\s+)?(?:{_alt(by['verb'])})\s*$", i),
         receive_before=regex.compile(rf"{_L}(?:{_alt(by['receive'])})\s*$", i),
         reward=regex.compile(rf"{_L}(?:{_alt(by['reward'])}){_R}", i),
+        reward_mod=regex.compile(rf"(?:\s+(?:{_alt(by['reward_mod'])}){_R})*\s+", i),
         num_part=regex.compile(
             rf"{_L}(?<![.,/]\d*)(?P<num>{num})\s+(?:lượt\s+)?(?P<noun>{_alt(nouns)}){_R}", i),
         shared_noun=regex.compile(rf"\s*(?:,\s*và|,|và)\s*(?P<noun>{_alt(nouns)}){_R}", i),
         part_sep=regex.compile(r"\s*(?:,\s*và|,|và|cùng)\s+", i),
         noun_side=side,
         unit_head=regex.compile(rf"(?:{_alt(by['unit_head'])}){_R}"),
+        unit_word=regex.compile(rf"(?:{_alt(by['unit_word'])})\s+(?=\p{{Lu}}|\d|số\s+\d)", i),
         collective_named=regex.compile(r"tập\s+thể\s+(?=\p{Lu})", i),
+        person_noun=regex.compile(rf"(?:{_alt(by['person_noun'])})\s+", i),
         person_head=regex.compile(rf"(?:{_alt(by['person_head'])})\s+(?=\p{{Lu}})", i),
         on_behalf=regex.compile(rf"^\s*(?:{_alt(by['on_behalf'])})\s+", i),
         intro=regex.compile(rf"^\s*(?:{_alt(by['intro'])}){_R}", i),
@@ -159,6 +172,7 @@ class _Group:
     individuals: int | None
     total: int | None
     numeric: bool  # at least one number (a named recipient alone is not)
+    anchor: int | None = None  # index of the award it receives, when read as a passive subject
 
 
 def _value(s: str) -> int | None:
@@ -198,7 +212,14 @@ def _named(t: str, p: int) -> tuple[str, int] | None:
     m = lex.person_head.match(t, p)
     if m:
         return "i", _name_end(t, m.end())
+    m = lex.person_noun.match(t, p)
+    if m:  # "Đoàn viên thanh niên Nguyễn Văn An": a person, though "Đoàn" heads units too
+        e = _name_end(t, m.end())
+        return ("i", e) if _CAP.search(t, m.end(), e) else None
     m = lex.unit_head.match(t, p)
+    if m:
+        return "c", _name_end(t, p)
+    m = lex.unit_word.match(t, p)  # "cho bản Nà Lươi", "cho tổ dân phố số 3"
     if m:
         return "c", _name_end(t, p)
     return None
@@ -386,11 +407,21 @@ def _subject(t: str, a: int, verb_start: int) -> tuple[int, int] | None:
             s = a + seg_s + ob.end()
             e = a + seg_s + len(seg.rstrip())
             return (s, e) if e > s else None
-        if lex.intro.match(seg):
+        im = lex.intro.match(seg)
+        if im:
+            # "…, đồng thời Giám đốc Công an tỉnh quyết định khen thưởng …": a lead without
+            # its comma still leaves a capitalised subject after it
+            rest = seg[im.end():]
+            st = rest.lstrip()
+            if st and (st[0].isupper() or lex.person_head.match(st) is not None):
+                s_keep = a + seg_s + im.end() + (len(rest) - len(st))
             break
         st = seg.lstrip()
         first = st.split(" ", 1)[0] if st else ""
-        is_head = bool(first) and (first[0].isupper() or lex.person_head.match(st) is not None)
+        # a capitalised first word alone may only open the sentence ("Ghi nhận thành tích, …");
+        # a giver's name has another capital ("Giám đốc Công an tỉnh") or a person's head word
+        is_head = bool(first) and ((first[0].isupper() and _CAP.search(st, len(first)) is not None)
+                                   or lex.person_head.match(st) is not None)
         if k == len(bounds) - 2 or is_head:
             if not is_head and k != len(bounds) - 2:
                 break
@@ -410,6 +441,59 @@ def _subject(t: str, a: int, verb_start: int) -> tuple[int, int] | None:
     if not _CAP.search(t[s_keep:e]):
         return None
     return s_keep, e
+
+
+def _bound_recipients(t: str, a: int, b: int, anchors: list[_Anchor],
+                      groups: list[_Group]) -> list[_Group]:
+    """Named recipients outside a "cho" list, for an award no recipient list follows:
+    the object of a reward verb ("khen thưởng đột xuất Ban chuyên án"), or the subject of a
+    passive award ("Đội Cảnh sát PCCC … vinh dự được Chủ tịch nước tặng thưởng Huân chương …",
+    "Ông X được tặng Kỷ niệm chương"): the leftmost of the last comma parts before "được" that
+    starts with a named unit or person ("Bà X, Chi hội trưởng …, được …" is Bà X), not reading
+    past a lead adverbial or a part that holds another award."""
+    lex = _lex()
+    out: list[_Group] = []
+    for idx, an in enumerate(anchors):
+        nxt = anchors[idx + 1].start if idx + 1 < len(anchors) else b
+        if an.award is None:
+            # a named object, possibly followed by numbered ones ("… Công an xã A và 3 cá nhân");
+            # the caller drops the numbered groups it now covers
+            mod = lex.reward_mod.match(t, an.end, nxt)
+            g = _recipients(t, mod.end(), named=True) if mod else None
+            if (mod is not None and g is not None and g.start == mod.end() and g.end <= nxt
+                    and _named(t, g.start) is not None):
+                g.anchor = idx
+                out.append(g)
+            continue
+        if any(an.end <= g.start < nxt for g in groups):
+            continue
+        lo = max(a, an.start - _NEAR)
+        pm = lex.passive_tail.search(t, lo, an.start)
+        if not pm or any(g.start <= pm.start() < g.end + 5 for g in groups):
+            continue
+        cuts = [m.start() + 1 for m in _COMMA.finditer(t, lo, pm.start())]
+        starts = ([lo] if lo == a else []) + cuts
+        best: _Group | None = None
+        seg_end = pm.start()
+        for s0 in reversed(starts[-3:]):
+            ws = _WS.match(t, s0)
+            s = ws.end() if ws else s0
+            if (lex.intro.match(t, s, pm.start())
+                    or any(s <= x.start < seg_end for x in anchors)
+                    or any(_key(t[s:pm.start()]).startswith(w) for w in lex.not_issuer)):
+                break
+            g = _recipients(t, s, named=True)
+            if g is not None and g.start == s and not g.numeric and g.end <= pm.start():
+                nm = _named(t, s)
+                if g.end > seg_end and nm is not None:  # the next comma part is an apposition
+                    side = nm[0] == "c"
+                    g = _Group(s, nm[1], int(side), int(not side), None, False)
+                best = g
+            seg_end = s0
+        if best is not None:
+            best.anchor = idx
+            out.append(best)
+    return out
 
 
 # -- assembly --------------------------------------------------------------------------------
@@ -441,11 +525,16 @@ def _in_sentence(t: str, have_tallies: bool,
     out: list[tuple[_Tally, str | None]] = []
     last_issuer_text = sentence_issuer
     for a, b in _clauses(t):
-        groups = _groups(t, a, b)
-        if not groups:
-            continue
         anchors = _anchors(t, a, b)
         if not anchors:
+            continue
+        groups = _groups(t, a, b)
+        bound_groups = _bound_recipients(t, a, b, anchors, groups)
+        if bound_groups:
+            groups = sorted([g for g in groups
+                             if not any(x.start <= g.start < x.end for x in bound_groups)]
+                            + bound_groups, key=lambda g: g.start)
+        if not groups:
             continue
         clause_subject: tuple[int, int] | None = None
         bound = a
@@ -453,29 +542,34 @@ def _in_sentence(t: str, have_tallies: bool,
         starts = [x.start for x in anchors]
         prev: _Group | None = None
         for g in groups:
-            k = bisect.bisect_right(ends, g.start) - 1
-            anchor = anchors[k] if k >= 0 else None
-            # an anchor already followed by an earlier group is that group's; "cho 3 tập thể có
-            # thành tích … và 5 cá nhân …" completes that tally with the side it lacked
-            if anchor and prev is not None and prev.start > anchor.start:
-                anchor = None
-                last = out[-1][0] if out else None
-                if (last is not None and last.group is prev and prev.total is None
-                        and g.total is None and _JOIN_AND.match(t, prev.end, g.start)
-                        and ((prev.individuals == 0 and g.collectives == 0)
-                             or (prev.collectives == 0 and g.individuals == 0))):
-                    prev.collectives = (prev.collectives or 0) + (g.collectives or 0)
-                    prev.individuals = (prev.individuals or 0) + (g.individuals or 0)
-                    prev.end = last.end = g.end
-                    bound = g.end
-                    continue
-            prev = g
-            if anchor is None:
-                k = bisect.bisect_left(starts, g.end)
-                if (k < len(anchors) and anchors[k].start - g.end <= 60
-                        and _GOT.search(t, g.end, anchors[k].start)):
-                    anchor = anchors[k]
-            if anchor is None or (not g.numeric and anchor.start > g.start):
+            if g.anchor is not None:  # a bound recipient: its award is already known
+                anchor: _Anchor | None = anchors[g.anchor]
+                prev = g
+            else:
+                k = bisect.bisect_right(ends, g.start) - 1
+                anchor = anchors[k] if k >= 0 else None
+                # an anchor already followed by an earlier group is that group's; "cho 3 tập thể có
+                # thành tích … và 5 cá nhân …" completes that tally with the side it lacked
+                if anchor and prev is not None and prev.start > anchor.start:
+                    anchor = None
+                    last = out[-1][0] if out else None
+                    if (last is not None and last.group is prev and prev.total is None
+                            and g.total is None and _JOIN_AND.match(t, prev.end, g.start)
+                            and ((prev.individuals == 0 and g.collectives == 0)
+                                 or (prev.collectives == 0 and g.individuals == 0))):
+                        prev.collectives = (prev.collectives or 0) + (g.collectives or 0)
+                        prev.individuals = (prev.individuals or 0) + (g.individuals or 0)
+                        prev.end = last.end = g.end
+                        bound = g.end
+                        continue
+                prev = g
+                if anchor is None:
+                    k = bisect.bisect_left(starts, g.end)
+                    if (k < len(anchors) and anchors[k].start - g.end <= 60
+                            and _GOT.search(t, g.end, anchors[k].start)):
+                        anchor = anchors[k]
+            if anchor is None or (not g.numeric and anchor.start > g.start
+                                  and g.anchor is None):
                 continue
             if lex.total.search(t, max(a, g.start - _NEAR), g.start) and (have_tallies or out):
                 bound = g.end

@@ -35,7 +35,7 @@ _WORD_END = rf"(?![{_L}\p{{N}}])"
 # dates, document numbers).
 _AFTER_NUMBER = r"(?!\p{N}|[.,:]\d|/)"
 _DIGIT_RE = regex.compile(
-    rf"(?<![{_L}\p{{N}}_/.\-–])(?<!\d,)(?P<a>{NUMBER})"
+    rf"(?<![{_L}\p{{N}}_.\-–])(?<!(?<![\p{{Ll}}\p{{M}}])/)(?<!\d,)(?P<a>{NUMBER})"
     rf"(?:(?:/(?P<of>{NUMBER}))|(?:[ \t]*(?:-|–|đến|tới)[ \t]*(?P<b>{NUMBER})))?"
     rf"{_AFTER_NUMBER}"
 )
@@ -48,6 +48,7 @@ _BACK = regex.I | regex.REVERSE
 _TITLE_WORD_BEFORE = regex.compile(rf"(?<![{_L}])\p{{Lu}}[\p{{Ll}}\p{{M}}]+\s+$", regex.REVERSE)
 _SPACES = regex.compile(r"\s+")
 _YEAR_RE = regex.compile(r"19\d\d|20\d\d")
+_DIGIT_BEFORE = regex.compile(r"\d[ \t]+$", regex.REVERSE)  # a digit number right before a word
 _FROM_RE = regex.compile(rf"(?<![{_L}])từ\s+$", _BACK)  # "từ 3 đến 5 thành viên"
 
 Kind = Literal["noun", "place", "measure", "currency"]
@@ -63,7 +64,7 @@ class _UnitRow(BaseModel):
 class _ExclusionRow(BaseModel):
     word: str = Field(min_length=1)
     kind: Literal["after", "not_noun", "before", "before_ok", "distributive", "before_nam",
-                  "award_context", "award_unit", "quantity_verb"]
+                  "award_context", "award_unit", "quantity_verb", "before_cap", "threshold"]
 
 
 class _QualifierRow(BaseModel):
@@ -89,6 +90,8 @@ class _Lexicon:
     not_noun: frozenset[str]
     award_units: frozenset[str]
     before_re: regex.Pattern[str]  # at the end of the text before a number
+    cap_only: frozenset[str]  # before-words that name a document only when capitalised
+    threshold_re: regex.Pattern[str]  # at a position: "trở lên" after the counted noun
     before_ok_re: regex.Pattern[str]
     distributive_re: regex.Pattern[str]
     before_nam_re: regex.Pattern[str]
@@ -149,7 +152,9 @@ def _lexicon() -> _Lexicon:
             rf"\s+(?P<n>{NUMBER})\s+(?P<m>{_alternation(mult)}){_WORD_END}", regex.I),
         not_noun=frozenset(_key(w) for w in by_kind["not_noun"]),
         award_units=frozenset(_key(w) for w in by_kind["award_unit"]),
-        before_re=_at_end(by_kind["before"]),
+        before_re=_at_end(by_kind["before"] + by_kind["before_cap"]),
+        cap_only=frozenset(_key(w) for w in by_kind["before_cap"]),
+        threshold_re=regex.compile(rf"\s*(?:{_alternation(by_kind['threshold'])}){_WORD_END}", regex.I),
         before_ok_re=_at_end(by_kind["before_ok"]),
         distributive_re=_at_end(by_kind["distributive"]),
         before_nam_re=_at_end(by_kind["before_nam"]),
@@ -216,6 +221,8 @@ def _is_name_number(head: str, lex: _Lexicon, *, whole: bool) -> bool:
     ``head`` is the end of the sentence before the number; ``whole`` when it is all of it.
     """
     bm = lex.before_re.search(head)
+    if bm and _key(bm["w"]) in lex.cap_only and not bm["w"][0].isupper():
+        bm = None  # "hướng dẫn 27 hộ": the verb, not "Hướng dẫn 27/HD"
     if bm:
         if lex.before_ok_re.search(head):
             return False
@@ -265,6 +272,8 @@ def _count(sent: str, start: int, end: int, nums: list[str], of_txt: str | None,
     if got is None:
         return []
     unit, kind, uend = got
+    if lex.threshold_re.match(sent, uend):
+        return []  # "chiều dài từ 12 m trở lên": a size class, nothing counted
     if kind in ("other", "place") and len(nums) == 1 and _YEAR_RE.fullmatch(nums[0]):
         return []  # "trong 2023 huyện ...": a year before a place or an unlisted word
     head = sent[max(0, start - _HEAD):start]
@@ -314,6 +323,8 @@ def _word_counts(sent: str, lex: _Lexicon, award_ctx: bool) -> list[_Found]:
                 continue
         if a_txt[0].isupper() and not _starts_sentence(sent[max(0, m.start() - 4):m.start()]):
             continue  # "Thứ Bảy", names
+        if _DIGIT_BEFORE.search(sent, max(0, m.start() - 12), m.start()):
+            continue  # "Sơ kết 3 năm mô hình": the noun of the number before, not five
         if b_txt is None:
             w = _key(a_txt)
             if w == "một" and not lex.qualifier_re.search(sent[max(0, m.start() - 30):m.start()]):
@@ -324,6 +335,20 @@ def _word_counts(sent: str, lex: _Lexicon, award_ctx: bool) -> list[_Found]:
         out.extend(_count(sent, m.start(), end, nums, None, parse_number_words, lex,
                           words=True, award_ctx=award_ctx))
     return out
+
+
+_SPEECH_WORDS = 12  # a quoted name or slogan is short; reported speech is longer
+_OPEN_SPEECH_WORDS = 6  # ... or opens its sentence / follows "cho biết:" with a few words
+
+
+def _is_speech(sent: str, start: int, end: int) -> bool:
+    """A quote that reports speech ("“Nếu không có các anh …, gia đình tôi cùng năm hộ …”")
+    rather than a name or slogan ("“5 không, 3 sạch”"): numbers in speech still count."""
+    n = len(sent[start:end].split())
+    if n > _SPEECH_WORDS:
+        return True
+    before = sent[:start].rstrip()
+    return n > _OPEN_SPEECH_WORDS and (not before or before[-1] in ":")
 
 
 class _Spans:
@@ -374,7 +399,8 @@ def extract(doc: Document) -> list[CountMention]:
     out: list[CountMention] = []
     for s in doc.sentences:
         sent = text[s.start:s.end]
-        quotes = _Spans([(m.start(), m.end()) for m in _QUOTE_RE.finditer(sent)])
+        quotes = _Spans([(m.start(), m.end()) for m in _QUOTE_RE.finditer(sent)
+                         if not _is_speech(sent, m.start(), m.end())])
         award_ctx = bool(lex.award_context_re.search(sent))
         found = _digit_counts(sent, lex, award_ctx) + _word_counts(sent, lex, award_ctx)
         found.sort(key=lambda f: (f.num_start, f.start))

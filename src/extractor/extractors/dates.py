@@ -25,7 +25,8 @@ from ..numbers import parse_number_words, word_number_pattern
 from ..resources import ResourceError, load_tsv
 
 _ROLES = ("part_of_day", "weekday", "weak_cue", "follower", "period", "review", "launch_verb",
-          "event_word", "document", "frequency", "target")
+          "event_word", "document", "frequency", "target", "year_cue", "stem", "branch",
+          "lunar_day", "night", "dawn")
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _FUTURE_PENALTY = 3  # a year-less date after the stamp is less likely than one before it
 
@@ -54,11 +55,50 @@ def _alt(role: str) -> str:
                             for w in _words()[role]) + ")"
 
 
+def _cased_alt(words: tuple[str, ...] | list[str]) -> str:
+    """An alternation whose words must start with the capital written in the lexicon (the
+    rest of each word in any case): "tháng Hai" is February, "tháng hai lần" is not."""
+    parts = []
+    for w in sorted(set(words), key=lambda x: (-len(x), x)):
+        head, rest = w[0], w[1:]
+        rest_re = regex.escape(rest).replace(r"\ ", " ").replace(" ", r"\s+")
+        parts.append(f"(?-i:{regex.escape(head)})(?i:{rest_re})")
+    return "(?:" + "|".join(parts) + ")"
+
+
+@cache
+def _months() -> dict[str, int]:
+    """Month names written as words ("Hai" 2, "Tư" 4, "Mười Hai" 12), keyed casefolded with
+    single spaces (resources/date_months.tsv, validated: 1..12)."""
+    out: dict[str, int] = {}
+    for i, row in enumerate(load_tsv("date_months.tsv"), start=1):
+        w, m = row.get("word", ""), row.get("month", "")
+        if not w or not m.isdigit() or not 1 <= int(m) <= 12:
+            raise ResourceError(f"date_months.tsv: entry {i}: bad word or month: {row}")
+        out[" ".join(w.casefold().split())] = int(m)
+    return out
+
+
+def _alt_months() -> str:
+    """Month words in any case, for forms where a year follows ("tháng mười năm 2023")."""
+    return "(?:" + "|".join(regex.escape(w).replace(r"\ ", r"\s+")
+                            for w in sorted(_months(), key=lambda x: (-len(x), x))) + ")"
+
+
+def _month_of(m: regex.Match[str], group: str = "m") -> int:
+    """The month of a match: digits in ``group``, or a month word in group "mw"."""
+    mw = m.groupdict().get("mw")
+    if mw:
+        return _months()[" ".join(mw.casefold().split())]
+    return int(m[group])
+
+
 @dataclass(frozen=True)
 class _Patterns:
     # cores: each starts at a digit or a keyword, so a scan fails fast at other positions
     dmy: regex.Pattern[str]
     dm_words: regex.Pattern[str]
+    dm_range: regex.Pattern[str]
     day_range: regex.Pattern[str]
     day_pair: regex.Pattern[str]
     dm: regex.Pattern[str]
@@ -67,6 +107,8 @@ class _Patterns:
     month_range: regex.Pattern[str]
     month: regex.Pattern[str]
     year: regex.Pattern[str]
+    bare_year: regex.Pattern[str]
+    festival_left: regex.Pattern[str]
     year_range: regex.Pattern[str]
     half: regex.Pattern[str]
     half_n: regex.Pattern[str]
@@ -84,6 +126,8 @@ class _Patterns:
     launch: regex.Pattern[str]
     event: regex.Pattern[str]
     document_before: regex.Pattern[str]
+    night: regex.Pattern[str]
+    dawn: regex.Pattern[str]
 
 
 @cache
@@ -92,6 +136,9 @@ def _patterns() -> _Patterns:
     pod, wd, weak = _alt("part_of_day"), _alt("weekday"), _alt("weak_cue")
     fol, per, rev = _alt("follower"), _alt("period"), _alt("review")
     freq = _alt("frequency")
+    month_words = [r["word"] for r in load_tsv("date_months.tsv")]
+    mw = rf"(?P<mw>{_cased_alt(month_words)})(?![\p{{L}}\p{{M}}\p{{N}}])"
+    lunar = rf"{_alt('lunar_day')}(?:\s+\d{{1,2}})?(?:\s+Tết|\s+tháng\s+\p{{L}}+(?:\s+\p{{L}}+)?)?"
     num_w = word_number_pattern()
     nb = r"(?=\d)(?<![\p{N}/.,])"  # not inside a longer number; (?=\d) first keeps scans fast
     day = rf"{nb}(?P<d>0?[1-9]|[12]\d|3[01])"
@@ -103,7 +150,14 @@ def _patterns() -> _Patterns:
     f = regex.I | regex.V0
     return _Patterns(
         dmy=regex.compile(rf"{day}\s?(?P<s>[/.-])\s?{mon}\s?(?P=s)\s?{year}", f),
-        dm_words=regex.compile(rf"{day}\s+tháng\s+{mon}(?![\p{{N}}])(?:\s+năm\s+{year})?", f),
+        dm_words=regex.compile(
+            rf"{day}\s+tháng\s+(?:{mon}(?![\p{{N}}])|{mw})(?:\s+năm\s+{year})?", f),
+        dm_range=regex.compile(  # "30/4 – 1/5", "từ 28/12/2023 đến 2/1/2024"
+            rf"{nb}(?P<d1>0?[1-9]|[12]\d|3[01])\s?/\s?(?P<m1>0?[1-9]|1[0-2])"
+            rf"(?:\s?/\s?(?P<y1>{yr}))?(?![\p{{N}}]|\s?/\s?\p{{N}})"
+            rf"(?:\s*[-–]\s*|\s+(?:đến|tới)\s+(?:hết\s+)?)(?:ngày\s+)?"
+            rf"(?P<d2>0?[1-9]|[12]\d|3[01])\s?/\s?(?P<m2>0?[1-9]|1[0-2])(?:\s?/\s?{year})?{no_more}",
+            f),
         day_range=regex.compile(
             rf"{nb}(?P<d1>0?[1-9]|[12]\d|3[01])(?:\s?[-–]\s?|\s+(?:đến|tới)\s+)(?:ngày\s+)?"
             rf"(?P<d2>0?[1-9]|[12]\d|3[01])\s?/\s?{mon}(?:\s?/\s?{year})?{no_more}", f),
@@ -111,14 +165,20 @@ def _patterns() -> _Patterns:
             rf"{nb}(?P<d1>0?[1-9]|[12]\d|3[01])(?P<e1>)(?:\s*,\s*|\s+và\s+)(?:ngày\s+)?"
             rf"(?P<d2>0?[1-9]|[12]\d|3[01])\s?/\s?{mon}(?:\s?/\s?{year})?{no_more}", f),
         dm=regex.compile(rf"{day}\s?(?P<s>[/-])\s?{mon}{no_more}(?:\s+năm\s+{year})?", f),
-        my=regex.compile(rf"\btháng\s+{mon}(?:\s?[/.-]\s?|\s+năm\s+){year}", f),
+        my=regex.compile(rf"\btháng\s+(?:{mon}|(?P<mw>{_alt_months()}))"
+                         rf"(?:\s?[/.-]\s?|\s+năm\s+){year}", f),
         my_bare=regex.compile(rf"{nb}{mon}\s?/\s?{year}", f),
         month_range=regex.compile(
             rf"\btháng\s+(?P<m1>0?[1-9]|1[0-2])(?:\s?[-–]\s?|\s+(?:đến|tới)\s+)(?:tháng\s+)?"
             rf"(?P<m2>0?[1-9]|1[0-2])\s?(?:[/.-]\s?|\s+năm\s+){year}", f),
-        month=regex.compile(rf"(?<!\b{freq}\s+)(?<!\p{{N}}\s+)\btháng\s+{mon}"
+        month=regex.compile(rf"(?<!\b{freq}\s+)(?<!\p{{N}}\s+)\btháng\s+(?:{mon}|{mw})"
                             rf"(?![\p{{N}}]|\s?[/.-]\s?\p{{N}}|\s+năm\s+\p{{N}})", f),
         year=regex.compile(rf"\bnăm\s+{nb}{year}", f),
+        bare_year=regex.compile(rf"{nb}{year}", f),
+        festival_left=regex.compile(  # "Tết Nguyên đán Giáp Thìn 2024", "Xuân Quý Mão 2023"
+            rf"(?:\b{_alt('year_cue')}(?:\s+{_cased_alt(_words()['stem'])}\s+"
+            rf"{_cased_alt(_words()['branch'])})?"
+            rf"|\b{_cased_alt(_words()['stem'])}\s+{_cased_alt(_words()['branch'])})\s+$", f),
         year_range=regex.compile(
             rf"(?=\d)(?<![\p{{N}}/.,-])(?P<y1>{yr})(?:\s?[-–]\s?|\s+(?:đến|tới)\s+)(?:năm\s+)?"
             rf"(?P<y2>{yr})(?![\p{{N}}]|[.,]\p{{N}}|\s?/)", f),
@@ -131,7 +191,8 @@ def _patterns() -> _Patterns:
         strong_left=regex.compile(
             rf"(?:\b(?:{pod}|hôm)\s+(?:nay|qua)\s*\(\s*|\b{pod}\s+(?:ngày\s+)?"
             rf"|(?:\bhôm\s+)?(?<!\b{freq}\s+)\bngày\s+"
-            rf"|\b{wd}\s*[,(]?\s*(?:ngày\s+)?)$", f),
+            rf"|\b{wd}\s*[,(]?\s*(?:ngày\s+)?"
+            rf"|(?:\b{pod}\s+)?\b{lunar}\s*\(\s*(?:ngày\s+)?)$", f),
         weak_left=regex.compile(rf"\b{weak}\s+$", f),
         from_left=regex.compile(r"\btừ\s+(?:ngày\s+)?$", f),
         period_left=regex.compile(
@@ -145,6 +206,8 @@ def _patterns() -> _Patterns:
         document_before=regex.compile(
             rf"(?:\b{_alt('document')}\s*(?:,\s*)?(?:ngày\s+)?"
             rf"|\d+\s?/\s?\p{{Lu}}[\p{{L}}\p{{N}}/.-]*\s*,?\s*(?:ngày\s+)?|\bsố\s+\p{{N}}[\p{{L}}\p{{N}}/.-]*\s*,?\s*(?:ngày\s+)?)$", f),
+        night=regex.compile(rf"{_alt('night')}\b", f),
+        dawn=regex.compile(rf"[\s,;–-]{{0,3}}(?:và\s+|đến\s+)?{_alt('dawn')}\b", f),
     )
 
 
@@ -262,7 +325,18 @@ def _candidates(doc: Document, lo: int, hi: int) -> list[_Cand]:
         y = _int(m["y"])
         s = day_start(m.start(), y is None)
         if s is not None:
-            add(s, m.end(), _Point(y, int(m["m"]), int(m["d"])))
+            add(s, m.end(), _Point(y, _month_of(m), int(m["d"])))
+    for m in p.dm_range.finditer(text, lo, hi):  # "dịp lễ 30/4 – 1/5": needs a cue before
+        sl = sent_lo(m.start())
+        strong = _left(p.strong_left, text, sl, m.start())  # a strong cue belongs to the span
+        cued = strong is not None or _left(p.weak_left, text, sl, m.start()) is not None
+        y1, y2 = _int(m["y1"]), _int(m["y"])
+        a = _Point(y1, int(m["m1"]), int(m["d1"]))
+        b = _Point(y2, int(m["m2"]), int(m["d2"]))
+        if y1 is None and y2 is not None:  # the year written once, at the end
+            a = replace(a, y=y2 if (a.m, a.d) < (b.m, b.d) else y2 - 1)
+        if cued and (a.y is None or b.y is None or a.key() < b.key()) and (a.m, a.d) != (b.m, b.d):
+            add(strong if strong is not None else m.start(), m.end(), a, b)
     for m in p.day_range.finditer(text, lo, hi):
         starts = [x for x in (_left(p.from_left, text, sent_lo(m.start()), m.start()),
                               _left(p.strong_left, text, sent_lo(m.start()), m.start()))
@@ -285,8 +359,18 @@ def _candidates(doc: Document, lo: int, hi: int) -> list[_Cand]:
         elif (m["s"] == "/" and _left(p.weak_left, text, sent_lo(m.start()), m.start()) is not None
               and _follower_ok(text, m.end())):
             add(m.start(), m.end(), pt)
+    def month_name(m: regex.Match[str]) -> bool:
+        """ "Cách mạng Tháng Tám": a capitalised "Tháng" + month word inside a sentence is a
+        name, not a date."""
+        if not m.groupdict().get("mw") or not text[m.start()].isupper():
+            return False
+        before = text[sent_lo(m.start()):m.start()].rstrip()
+        return bool(before) and before[-1] not in ".:;!?-–—(\"“'‘"
+
     for m in p.my.finditer(text, lo, hi):
-        add(m.start(), m.end(), _Point(int(m["y"]), int(m["m"])))
+        if month_name(m):
+            continue
+        add(m.start(), m.end(), _Point(int(m["y"]), _month_of(m)))
     for m in p.my_bare.finditer(text, lo, hi):
         if _left(p.weak_left, text, sent_lo(m.start()), m.start()) is not None:
             add(m.start(), m.end(), _Point(int(m["y"]), int(m["m"])))
@@ -295,10 +379,14 @@ def _candidates(doc: Document, lo: int, hi: int) -> list[_Cand]:
         if m1 < m2:
             add(m.start(), m.end(), _Point(y, m1), _Point(y, m2))
     for m in p.month.finditer(text, lo, hi):
-        if _follower_ok(text, m.end()):
-            add(m.start(), m.end(), _Point(None, int(m["m"])))
+        if _follower_ok(text, m.end()) and not month_name(m):
+            add(m.start(), m.end(), _Point(None, _month_of(m)))
     for m in p.year.finditer(text, lo, hi):
         add(m.start(), m.end(), _Point(int(m["y"])))
+    for m in p.bare_year.finditer(text, lo, hi):  # a year after a festival or "SN"
+        s = _left(p.festival_left, text, sent_lo(m.start()), m.start())
+        if s is not None:
+            add(s, m.end(), _Point(int(m["y"])))
     for m in p.year_range.finditer(text, lo, hi):
         y1, y2 = int(m["y1"]), int(m["y2"])
         if y1 < y2 <= y1 + 50:
@@ -410,14 +498,31 @@ def _launch_anchor(text: str, doc: Document, cands: list[_Cand]) -> dt.date | No
 
 
 def _context_year(text: str, cands: list[_Cand]) -> int | None:
-    """The latest year the text names as a point or within one year, not a plan's end or
-    target ("giai đoạn 2021-2025", "đến năm 2030")."""
+    """The year the text names most often as a point or within one year (the latest on a
+    tie), not a plan's end or target ("giai đoạn 2021-2025", "đến năm 2030"). Counting
+    mentions keeps an article about 2024 in 2024 when it closes on "trước mùa mưa năm 2025"."""
     target = _patterns().target_left
     years = [c.a.y for c in cands if c.a.y is not None and (c.b is None or c.b.y == c.a.y)
              and not target.search(text, max(0, c.start - 12), c.start)]
     if not years:
         years = [x.y for c in cands for x in (c.a, c.b) if x is not None and x.y is not None]
-    return max(years) if years else None
+    if not years:
+        return None
+    return max(set(years), key=lambda y: (years.count(y), y))
+
+
+def _first_full_date(text: str, cands: list[_Cand]) -> dt.date | None:
+    """The first day date written with its year ("Sáng ngày 5 tháng 3 năm 2023"), not one that
+    only dates a document ("Kế hoạch 280/KH-CAT ngày 12/6/2018")."""
+    doc_before = _patterns().document_before
+    for c in cands:
+        if c.b is None and c.a.y is not None and c.a.m is not None and c.a.d is not None \
+                and not doc_before.search(text, max(0, c.start - 80), c.start):
+            try:
+                return dt.date(c.a.y, c.a.m, c.a.d)
+            except ValueError:
+                continue
+    return None
 
 
 def _fill_years(text: str, doc: Document, cands: list[_Cand]) -> list[_Cand]:
@@ -428,6 +533,8 @@ def _fill_years(text: str, doc: Document, cands: list[_Cand]) -> list[_Cand]:
     anchor, how, penalty = pub, "published", float(_FUTURE_PENALTY)
     if anchor is None:
         anchor, how, penalty = _launch_anchor(text, doc, cands), "launch_plus_n", 1.0
+    if anchor is None:  # no stamp: the first full date the text writes is its "now"
+        anchor, how = _first_full_date(text, cands), "text_date"
     year = anchor.year if anchor else _context_year(text, cands)
     if anchor is None:
         how = "context_year"
@@ -540,6 +647,32 @@ def _is_event(text: str, doc: Document, c: _Cand, rank: int) -> bool:
     return rank != 1 and bool(p.event.search(text, s.start, s.end))
 
 
+_RANGE_CLAUSE = 80  # characters after a day range searched for the event it opens
+
+
+def _range_event(text: str, doc: Document, c: _Cand) -> bool:
+    """A span of days opens an event only when its own clause names one ("Từ ngày 20 đến
+    22/10, Công an tỉnh tổ chức Hội thao"); otherwise it is the period a report covers
+    ("Từ ngày 8 – 14/2/2024, huyện đón khoảng 85.000 lượt khách")."""
+    s = doc.sentences[c.sentence]
+    end = min(s.end, c.end + _RANGE_CLAUSE)
+    semi = text.find(";", c.end, end)
+    return bool(_patterns().event.search(text, c.end, semi if semi >= 0 else end))
+
+
+def _after_night(text: str, c: _Cand, rest: list[_Cand]) -> _Cand:
+    """For "Đêm 30/4 rạng sáng 1/5" the event fell in the small hours: the dawn's date."""
+    p = _patterns()
+    if not rest or not p.night.match(text, c.start):
+        return c
+    n = rest[0]
+    if n.b is None and n.a.d is not None and n.a.y is not None and n.start - c.end <= 6:
+        m = p.dawn.match(text, c.end)
+        if m and m.end() <= n.end and n.a.key() > c.a.key():
+            return n
+    return c
+
+
 def event_date(doc: Document) -> str | None:
     """The date of the main event: the first day date of the lead that opens its sentence or
     sits beside an event word; None for articles that report no single event."""
@@ -550,9 +683,13 @@ def event_date(doc: Document) -> str | None:
         for c in cands:
             by_sentence.setdefault(c.sentence, []).append(c)
         for idx, rank in _lead_sentences(doc):
-            for c in by_sentence.get(idx, []):
-                if c.a.d is not None and c.a.y is not None and _is_event(text, doc, c, rank):
-                    return c.a.fmt()
+            row = by_sentence.get(idx, [])
+            for i, c in enumerate(row):
+                if c.a.d is None or c.a.y is None or not _is_event(text, doc, c, rank):
+                    continue
+                if c.b is not None and not _range_event(text, doc, c):
+                    continue
+                return _after_night(text, c, row[i + 1:]).a.fmt()
         return None
     except (ValueError, OverflowError):
         return None

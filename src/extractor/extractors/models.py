@@ -51,7 +51,9 @@ _MAX_NAME_TOKENS = 16
 _MAX_GAP_WORDS = 4
 _NEAR = 300  # how far after a name its place is looked for
 
-_KINDS = {"trigger", "gap_block", "list_intro", "plural", "stop", "place_prep", "place_level"}
+_LOWER_START = regex.compile(r"\s*\p{Ll}")
+_KINDS = {"trigger", "gap_block", "list_intro", "plural", "stop", "single_stop", "place_prep",
+          "place_level"}
 _EXCL_KINDS = {"not_model", "generic"}
 
 
@@ -66,6 +68,7 @@ class _Lexicon:
     trigger: regex.Pattern[str]
     list_intro: regex.Pattern[str]
     stop: regex.Pattern[str]
+    single_stop: regex.Pattern[str]
     place_prep: regex.Pattern[str]
     place_level: regex.Pattern[str]
     place_level_word: regex.Pattern[str]
@@ -88,7 +91,8 @@ def _lexicon() -> _Lexicon:
         if row["kind"] not in _EXCL_KINDS or not row["word"]:
             raise ResourceError(f"model_exclusions.tsv: bad row {row}")
         ex[row["kind"]].append(match_key(row["word"]))
-    for k in ("trigger", "list_intro", "plural", "stop", "place_prep", "place_level"):
+    for k in ("trigger", "list_intro", "plural", "stop", "single_stop", "place_prep",
+              "place_level"):
         if not by[k]:
             raise ResourceError(f"model_markers.tsv: no {k} entries")
     edge_l, edge_r = r"(?<![\p{L}\p{M}\p{N}])", r"(?![\p{L}\p{M}\p{N}])"
@@ -97,6 +101,7 @@ def _lexicon() -> _Lexicon:
         list_intro=regex.compile(
             rf"{edge_l}(?:{_alternation(by['list_intro'])}){edge_r}\s*:?\s*", regex.I),
         stop=regex.compile(rf"(?:{_alternation(by['stop'])}){edge_r}", regex.I),
+        single_stop=regex.compile(rf"(?:{_alternation(by['single_stop'])}){edge_r}", regex.I),
         place_prep=regex.compile(rf"{edge_l}(?:{_alternation(by['place_prep'])})\s+", regex.I),
         place_level=regex.compile(rf"(?:{_alternation(by['place_level'])})(?![\p{{L}}\p{{M}}])",
                                   regex.I),
@@ -171,7 +176,8 @@ def _read_unquoted(t: str, i: int, lists: bool) -> tuple[int, int, bool] | None:
                 break
         elif not gap:
             break
-        if lex.stop.match(t, m.start()) or lex.trigger.match(t, m.start()):
+        if (lex.stop.match(t, m.start()) or lex.trigger.match(t, m.start())
+                or (not lists and lex.single_stop.match(t, m.start()))):
             return i, end, True
         word = m.group()
         if word.casefold() in ("và", "hoặc"):
@@ -284,6 +290,10 @@ def _direct(t: str, trig_end: int) -> tuple[_Found, int] | None:
             if not q or _gap_blocked(t[trig_end:j]):
                 return None
             ns, ne = q[0] + 1, q[1] - 1
+            # after other words, a lower-case quote is a figure of speech ("mô hình đã trở thành
+            # “cánh tay nối dài”"), not the model's name, which is written capitalised
+            if gap_words and _LOWER_START.match(t, ns):
+                return None
             if not _acceptable(_clean(t[ns:ne])):
                 return None
             limit = min(_clause_end(t, q[1]), _next_boundary(t, q[1]))

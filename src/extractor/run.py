@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -133,27 +134,43 @@ def _run_parallel(records: Iterable[SourceRecord], workers: int,
                   store: Callable[[SourceRecord, tuple[ArticleFacts, dict[str, float]] | str], None]) -> None:
     window = workers * 8
     pending: dict[Future[tuple[ArticleFacts, dict[str, float]] | str], SourceRecord] = {}
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        it = iter(records)
-        exhausted = False
-        while pending or not exhausted:
-            while not exhausted and len(pending) < window:
-                try:
-                    rec = next(it)
-                except StopIteration:
-                    exhausted = True
-                    break
-                pending[pool.submit(_safe_extract, rec)] = rec
-            if not pending:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_ignore_sigint) as pool:
+        try:
+            _feed(pool, iter(records), window, pending, store)
+        except KeyboardInterrupt:
+            # stop handing out work; what is already stored stays; the caller records the stop
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+
+
+def _ignore_sigint() -> None:
+    """Workers leave Ctrl-C to the parent, which stops the run cleanly (no worker tracebacks)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _feed(pool: ProcessPoolExecutor, it: Iterator[SourceRecord], window: int,
+          pending: dict[Future[tuple[ArticleFacts, dict[str, float]] | str], SourceRecord],
+          store: Callable[[SourceRecord, tuple[ArticleFacts, dict[str, float]] | str], None]) -> None:
+    """Submit work within a bounded window and store results as they come."""
+    exhausted = False
+    while pending or not exhausted:
+        while not exhausted and len(pending) < window:
+            try:
+                rec = next(it)
+            except StopIteration:
+                exhausted = True
                 break
-            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for fut in finished:
-                rec = pending.pop(fut)
-                try:
-                    result = fut.result()
-                except Exception as e:  # a worker died
-                    result = f"worker failed: {type(e).__name__}: {e}"
-                store(rec, result)
+            pending[pool.submit(_safe_extract, rec)] = rec
+        if not pending:
+            break
+        finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+        for fut in finished:
+            rec = pending.pop(fut)
+            try:
+                result = fut.result()
+            except Exception as e:  # a worker died
+                result = f"worker failed: {type(e).__name__}: {e}"
+            store(rec, result)
 
 
 def default_workers() -> int:

@@ -56,7 +56,8 @@ _NUMBER = regex.compile(r"(?:số\s+)?0*(\d{1,3}[A-Z]?)(?![\p{L}\p{N}/.,]\d|[\p{
 _TRAILING_NUM = regex.compile(r" (\d{1,2})(?![\p{L}\p{N}])")
 _NEXT_WORD = regex.compile(r"\s*([\p{L}]+)")
 _LIST_SEP = regex.compile(r"\s*(?:,\s*(?:và\s+)?|\s+và\s+)")
-_PARENT_SEP = regex.compile(r"\s*(?:,|-|–|thuộc)\s*")
+# "ấp X, xã Y", "xã Y - huyện Z", "tổ dân phố X (phường Y)", "xã Y thuộc huyện Z"
+_PARENT_SEP = regex.compile(r"\s*(?:,|-|–|\(|thuộc)\s*")
 _LOWER_SYL = regex.compile(r" ([\p{Ll}][\p{Ll}\p{M}]*)")
 # Lower-case words a number after a village level word may be followed by ("khu phố 5 và …").
 _AFTER_NUMBER_OK = frozenset({"và", "thuộc", "của", "tại", "ở", "đã", "là", "có", "được",
@@ -64,6 +65,15 @@ _AFTER_NUMBER_OK = frozenset({"và", "thuộc", "của", "tại", "ở", "đã",
                               "quận", "huyện", "thành", "tỉnh", "khu", "tổ", "ấp", "thôn"})
 # "các xã ven biển như: A, B" — a plural level word, a few lower-case words, then the list
 _LIST_INTRO = regex.compile(r"(?:\s+\p{Ll}+){0,4}?\s+(?:như|gồm|gồm có|là)\s*:?\s|\s*:\s")
+# For levels the gazetteer checks, the description may be longer and hold a capitalised word
+# ("4 xã có đông đồng bào Khmer sinh sống là A, B và C"): the listed names must be units.
+# or the names may follow a short lower-case descriptor ("các huyện miền núi A, B, C").
+_LIST_INTRO_LONG = regex.compile(
+    r"(?:\s+[\p{L}\p{M}]+){0,8}?\s+(?:như|gồm|gồm có|là)\s*:?\s|\s*:\s"
+    r"|(?:\s+\p{Ll}+){1,3}?\s(?=\p{Lu})")
+# "tỉnh Bà Rịa - Vũng Tàu": a dash with spaces inside a province name
+_DASH_RUN = regex.compile(rf"\s*[-–]\s*({_SYL}(?: {_SYL}){{0,3}})")
+_DASH_BEFORE = regex.compile(rf"({_SYL}(?: {_SYL}){{0,3}})\s*[-–]\s*$")
 _PLURAL = regex.compile(r"(?:các|những|\d+|hai|ba|bốn|năm)\s+$")
 
 
@@ -105,9 +115,15 @@ def _words(kind: str) -> frozenset[str]:
 _WS = regex.compile(r"\s+")
 
 
+_SPACED_DASH = regex.compile(r"\s*[-–]\s*")
+
+
 def _k(name: str) -> str:
     """Key of a name read from ``doc.norm`` (already NFC and tone-folded, single spaces):
-    the same as :func:`gazetteer.key` at a fraction of its cost."""
+    the same as :func:`gazetteer.key` at a fraction of its cost ("Bà Rịa - Vũng Tàu" =
+    "Bà Rịa-Vũng Tàu")."""
+    if "-" in name or "–" in name:
+        name = _SPACED_DASH.sub("-", name)
     return name.casefold()
 
 
@@ -129,6 +145,7 @@ class _Mention:
     parent: "_Mention | None" = None  # the next higher unit named right after it
     sentence: int = 0
     known: bool = False
+    foreign: bool = False  # its parent is a province the gazetteer lacks ("tỉnh Vân Nam")
 
     @property
     def group(self) -> str:
@@ -219,6 +236,10 @@ def _name_after(sc: _Scan, pos: int, trig: _Trigger, sent_end: int
     if not m:
         return None
     words = _split_run(m.group())
+    if trig.tier in ("province", "city"):
+        dashed = _dashed_province(g, text, i, m.end(), sent_end)
+        if dashed:
+            return dashed[0], dashed[1], dashed[2], False, True
     if trig.tier in _GAZ_TIERS:
         n, units = _gaz_match(g, words, trig.tier, trig.level)
         if n == len(words) or not n:
@@ -268,6 +289,30 @@ def _name_after(sc: _Scan, pos: int, trig: _Trigger, sent_end: int
     return name, end, (), False, trig.tier in ("village", "street")
 
 
+def _dashed_province(g: Gazetteer, text: str, start: int, run_end: int, limit: int
+                     ) -> tuple[str, int, tuple[Unit, ...]] | None:
+    """A province written with a spaced dash ("Bà Rịa - Vũng Tàu"): (name as written, end,
+    units) when the run at ``start`` and the one after the dash together name a province."""
+    d = _DASH_RUN.match(text, run_end, limit)
+    if not d:
+        return None
+    units = tuple(u for u in g.by_key.get(_k(text[start:run_end] + "-" + d.group(1)), ())
+                  if u.tier == "province")
+    return (text[start:d.end()], d.end(), units) if units else None
+
+
+def _in_dash_chain(g: Gazetteer, text: str, start: int, end: int, limit_start: int,
+                   limit_end: int) -> bool:
+    """Whether a run is one link of a dash-joined chain whose neighbour is no unit at all
+    ("cao tốc Pháp Vân – Cầu Giẽ – Ninh Bình"): a route or organisation name, not a place."""
+    # (a one-syllable neighbour is a dateline's time word: "Bắc Ninh - Sáng 27/10, …")
+    b = _DASH_BEFORE.search(text[max(limit_start, start - 40):start])
+    if b and " " in b.group(1) and not g.has_name(_k(b.group(1))):
+        return True
+    a = _DASH_RUN.match(text, end, limit_end)
+    return bool(a) and " " in a.group(1) and not g.has_name(_k(a.group(1)))
+
+
 def _bare_units(g: Gazetteer, name: str, tiers: tuple[str, ...]) -> tuple[Unit, ...]:
     return tuple(u for u in g.by_key.get(name.casefold(), ()) if u.tier in tiers)
 
@@ -295,9 +340,12 @@ def _scan_sentence(sc: _Scan, start: int, end: int, index: int) -> None:
         got = _name_after(sc, m.end(), trig, end)
         if got is None:
             intro = _LIST_INTRO.match(text, m.end(), end)
+            long_intro = intro is None and trig.tier in _GAZ_TIERS
+            if long_intro:
+                intro = _LIST_INTRO_LONG.match(text, m.end(), end)
             if intro and _PLURAL.search(text[max(start, m.start() - 12):m.start()]):
                 got = _name_after(sc, intro.end() - 1, trig, end)
-            if got is None or got[3]:
+            if got is None or got[3] or long_intro and not got[2]:
                 continue
             mstart = got[1] - len(got[0])
         else:
@@ -371,6 +419,10 @@ def _follow(sc: _Scan, men: _Mention, trig: _Trigger, trig_start: int, end: int,
             lower_ok = _RANK[t2.tier] > _RANK[child.tier] or (
                 t2.tier == "city" and _RANK[child.tier] < 2) or (
                 _RANK[t2.tier] == _RANK[child.tier] == 0 and t2.level != child.level)
+            if got is None and t2.tier == "province" and not child.units \
+                    and _RUN.match(text, trig_m.end() + 1, end):
+                # "huyện Kim Bình (tỉnh Vân Nam, Trung Quốc)": a unit across the border
+                child.foreign = True
             if got is None or not lower_ok:
                 break
             name, nend, units, acronym, known = got
@@ -439,10 +491,22 @@ def _bare_provinces(sc: _Scan, doc: Document) -> None:
     ends = [b for _, b in covered]
     lead = _words("lead")
     for s in doc.sentences:
+        skip = -1
         for r in _RUN.finditer(text, s.start, s.end):
+            if r.start() < skip:
+                continue  # the second half of a dashed name already taken
             i = bisect.bisect_right(starts, r.start()) - 1
             if i >= 0 and r.start() < ends[i]:
                 continue  # inside a mention found with its level word
+            dashed = _dashed_province(g, text, r.start(), r.end(), s.end)
+            if dashed:
+                sc.mentions.append(_Mention(r.start(), dashed[1], dashed[2][0].level,
+                                            "province", dashed[0], inferred=True,
+                                            units=dashed[2], sentence=s.index, known=True))
+                skip = dashed[1]
+                continue
+            if _in_dash_chain(g, text, r.start(), r.end(), s.start, s.end):
+                continue
             words = _split_run(r.group())
             offs = 0
             if len(words) > 1 and words[0].casefold() in lead:
@@ -555,6 +619,7 @@ def _extract(doc: Document) -> list[LocationMention]:
     sc = _Scan(g, doc.norm)
     for s in doc.sentences:
         _scan_sentence(sc, s.start, s.end, s.index)
+    sc.mentions = [m for m in sc.mentions if not m.foreign]
     _bare_provinces(sc, doc)
     _resolve_acronyms(sc)
     mentions = _merge_typos(sc.mentions)
@@ -683,11 +748,31 @@ def _resolve(m: _Mention, p: str | None, d: str | None, provs: dict[str, str], d
             status = "inferred"
         prov = p or _named(provs, u.province_name)
         dist = (d or _named(dists, u.district_name)) if m.tier == "commune" else None
+        if m.tier == "commune" and d is None and u.district is not None \
+                and _k(u.district.name) not in dists:
+            dist = _dissolved_district(dists, g, u) or dist
         return prov, dist, status, [], u
     # several: parents only when all candidates agree
     prov = p or _named(provs, _shared(narrowed, "province"))
     dist = (d or _named(dists, _shared(narrowed, "district"))) if m.tier == "commune" else None
     return prov, dist, "ambiguous", [u.label() for u in narrowed], None
+
+
+def _dissolved_district(dists: dict[str, str], g: Gazetteer, u: Unit) -> str | None:
+    """The one district the article names that the gazetteer no longer has (merged away before
+    its snapshot: "thị xã Cửa Lò" joined thành phố Vinh in 2025). A commune whose gazetteer
+    district the article never names was, at the time of writing, in that district — provided
+    the name survives, if anywhere, in the commune's own province (phường Cửa Lò, Nghệ An)."""
+    prov = u.province
+    here = {prov.name} | {s.name for s, _ in prov.successors} if prov is not None else set()
+    gone = []
+    for name in dists.values():
+        if g.lookup(name, DISTRICT_LEVELS, current=False):
+            continue
+        where = {x.province.name for x in g.lookup(name) if x.province is not None}
+        if not where or where & here:
+            gone.append(name)
+    return gone[0] if len(gone) == 1 else None
 
 
 def _named(names: dict[str, str], name: str | None) -> str | None:

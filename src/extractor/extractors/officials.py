@@ -33,6 +33,7 @@ _ABBR = regex.compile(r"\p{Lu}{1,4}")  # "TP", "TX": a following "." does not en
 _HARD_STOP = set(";:!?()[]{}“”\"«»…|")
 _SEPARATORS = {",", "-", "–", "—", "/"}
 _MAX_TITLE_TOKENS = 30
+_UNIT_CODE = regex.compile(r"\p{Lu}{1,6}\d{0,3}")  # "(PC06)", "(ANTT)": a bracketed unit code
 _MAX_NAME = 5
 
 
@@ -100,6 +101,8 @@ class _Lex:
     anchor_words: frozenset[str]  # one-word honorifics ("ông", "đ/c")
     anchor_phrases: tuple[str, ...]  # multi-word honorifics and ranks ("đồng chí", "đại tá")
     abbreviations: tuple[regex.Pattern[str], dict[str, str]]
+    cues_before: _Lexicon  # role nouns before a bare name ("bị cáo", "tài xế")
+    cues_after: _Lexicon  # openers of a person-only apposition ("(SN 1991", "(45 tuổi")
 
 
 @cache
@@ -129,12 +132,18 @@ def _lex() -> _Lex:
     firsts = frozenset(k for lx in (ranks, hons, by_kind["title"], by_kind["prefix"])
                        for w, _ in lx for k in [_key(w).split()[0]])
     capital = frozenset(fold_tones(r["surname"]) for r in load_tsv("surnames.tsv"))
+    cues: dict[str, list[tuple[str, str]]] = {"before": [], "after": []}
+    for r in load_tsv("person_cues.tsv"):
+        if r["kind"] not in cues:
+            raise ResourceError(f"person_cues.tsv: unknown kind {r['kind']!r}")
+        cues[r["kind"]].append((r["word"], r["word"]))
     anchors = {_key(w) for w, _ in ranks + hons}
     anchor_words = frozenset(a for a in anchors if " " not in a)
     anchor_phrases = tuple(sorted(a for a in anchors if " " in a))
     return _Lex(_Lexicon(ranks), _Lexicon(hons), _Lexicon(by_kind["title"]),
                 _Lexicon(by_kind["prefix"]), _Lexicon(by_kind["org"]), _Lexicon(by_kind["level"]),
-                _Lexicon(by_kind["owner"]), _Lexicon(stops, case_sensitive=True), surnames, firsts, capital, anchor_words, anchor_phrases, abbr)
+                _Lexicon(by_kind["owner"]), _Lexicon(stops, case_sensitive=True), surnames, firsts, capital, anchor_words, anchor_phrases, abbr,
+                _Lexicon(cues["before"]), _Lexicon(cues["after"]))
 
 
 _EDGE_PUNCT = ",.;:!?()[]{}\"'“”‘’«»…-–—"
@@ -249,8 +258,9 @@ class _Sentence:
                                       and i + 1 < len(self.t) and self.t[i + 1].word):
                 return True
             return False
-        if self.lx.stops.match(self.t, i):
-            return True
+        st = self.lx.stops.match(self.t, i)
+        if st and self.title_at(i) <= st[0]:
+            return True  # a longer title word wins: "Trưởng Đoàn đại biểu Quốc hội tỉnh"
         if t.key == "và" and not (i + 1 < len(self.t) and self.t[i + 1].text[:1].isupper()
                                   and not self.honorific_at(i + 1) and not self.rank_at(i + 1)):
             return True  # "… Thương binh và Xã hội" goes on; "… và các đại biểu" does not
@@ -280,6 +290,10 @@ class _Sentence:
                     j = plain
                 break
             tok = self.t[j]
+            if tok.text == "(" and j + 2 < len(self.t) and self.t[j + 2].text == ")" \
+                    and _UNIT_CODE.fullmatch(self.t[j + 1].text):
+                j += 3  # "Trưởng phòng Cảnh sát … (PC06)": the unit's code is part of the title
+                continue
             if tok.text in _SEPARATORS or tok.key == "kiêm":
                 nxt = j + 1
                 if nxt >= len(self.t) or self.t[nxt].nl_before:
@@ -291,6 +305,8 @@ class _Sentence:
                     continue
                 if tok.text == ",":
                     kind = self.comma_part(nxt)
+                    if plain is not None and self.names_org(plain + 1, j):
+                        plain = None  # "Trưởng Tiểu ban An ninh, trật tự của Ủy ban bầu cử tỉnh"
                     if kind == "end":
                         break  # "…, Chủ trì Hội nghị", "…, từ hình ảnh…": not part of the title
                     if kind == "plain" and plain is None:
@@ -304,6 +320,12 @@ class _Sentence:
             j += 1
         parts.append((cur, j))
         return [(a, b) for a, b in parts if b > a], j
+
+    def names_org(self, a: int, b: int) -> bool:
+        """Whether tokens ``[a, b)`` name an organisation (a capitalised org word): a plain
+        comma part that does is a qualifier of the title, not the start of a clause."""
+        return any(self.t[k].text[:1].isupper() and self.lx.orgs.match(self.t, k)
+                   for k in range(a, b))
 
     def comma_part(self, i: int) -> str:
         """What follows a comma inside a title phrase: "org" (an organisation or place part,
@@ -465,7 +487,29 @@ class _Sentence:
         n = self.name_run(i)
         if not 2 <= n <= 4:
             return None
-        return self._finish(out, i, n, None, None, [], anchored=False)
+        return self._finish(out, i, n, None, None, [], anchored=self.cued(i, n))
+
+    def cued(self, i: int, n: int) -> bool:
+        """A bare name ``[i, i+n)`` is a person's when a role noun stands right before it
+        ("bị cáo Dương Văn Lực") or a birth year or age opens a bracket after it ("Trần Minh
+        Khang (SN 1991, …)", "Đỗ Hữu Tài (29 tuổi)"); not a name cut to an initial ("Giàng A P.")."""
+        t = self.t
+        last = t[i + n - 1].text
+        if len(last) == 1 and i + n < len(t) and t[i + n].text == ".":
+            return False
+        for ln in (1, 2, 3):
+            if i - ln >= 0 and not t[i].nl_before:
+                m = self.lx.cues_before.match(t, i - ln)
+                if m and m[0] == ln:
+                    return True
+        k = i + n
+        if k + 1 < len(t) and t[k].text == "(":
+            m = self.lx.cues_after.match(t, k + 1)
+            if m and t[k + 1].key != "tuổi":
+                return True
+            if t[k + 1].text.isdigit() and k + 2 < len(t) and t[k + 2].key == "tuổi":
+                return True
+        return False
 
 
 @lru_cache(maxsize=8192)

@@ -131,3 +131,13 @@ def test_byline_under_the_headline_and_stamp_at_the_end() -> None:
     assert doc.published == "2023-07-05T16:40"
     assert [s.kind for s in doc.segments] == ["header", "header", "title", "byline", "body", "stamp",
                                               "boilerplate", "boilerplate", "boilerplate"]
+
+
+def test_a_last_caption_before_the_stamp_when_the_byline_is_at_the_top() -> None:
+    doc = _seg("TIỀN HẢI: TỔNG KẾT CÔNG TÁC NĂM 2023\nBài và ảnh: Minh Thu\n\n"
+               "Ngày 20-12-2023, Ban Chỉ đạo huyện Tiền Hải tổ chức hội nghị tổng kết công tác năm 2023.\n\n"
+               "tien hai tong ket cong tac nam 2023\n\n"
+               "Đồng chí Nguyễn Mạnh Cường, Chủ tịch UBND huyện Tiền Hải trao Giấy khen. Ảnh: Minh Thu\n\n"
+               "Cập nhật: 21/12/2023 | 09:15\nLượt xem: 1.245\n")
+    assert [s.kind for s in doc.segments] == ["title", "byline", "body", "boilerplate", "caption", "stamp",
+                                              "boilerplate"]

@@ -85,6 +85,11 @@ def strip_diacritics(s: str) -> str:
     return "".join(c for c in d if not unicodedata.combining(c))
 
 
+def _plain(s: str) -> str:
+    """Letters and digits only, without diacritics or case: "TIỀN HẢI: TỔNG KẾT" = "tien hai tong ket"."""
+    return " ".join(regex.findall(r"[\p{L}\p{N}]+", strip_diacritics(s).casefold()))
+
+
 def parse_stamp(line: str) -> str | None:
     """ISO publication stamp from a stamp line, to the precision given."""
     m = _TIME_BEFORE.search(line)
@@ -235,13 +240,18 @@ def segment(doc: Document) -> None:
                 stamp_i = i
                 doc.published = parse_stamp(lines[i].text) or doc.published
                 break
+    # lines between the last paragraph and the byline (or, when the byline is elsewhere, the
+    # first widget or stamp) are last captions; everything after is page furniture
+    end_captions = byline_i if byline_i is not None and byline_i > last_para else next(
+        (i for i in range(last_para + 1, len(lines)) if i == stamp_i or _is_boilerplate(lines[i])
+         or _is("credit", lines[i].text) or byline_names(lines[i].text)), len(lines))
     for i in range(last_para + 1, len(lines)):
         if i == stamp_i:
             kinds[i] = "stamp"
         elif i == byline_i:
             kinds[i] = "byline"
-        elif byline_i is not None and i < byline_i and not _is_boilerplate(lines[i]):
-            kinds[i] = "body"  # a last caption between the text and the byline
+        elif i < end_captions and i < tail and not _is_boilerplate(lines[i]):
+            kinds[i] = "body"  # a last caption
         else:
             kinds[i] = "boilerplate"
     # related-news boxes inside the text: their short headline lines are not content
@@ -259,7 +269,7 @@ def segment(doc: Document) -> None:
             kinds[i] = "boilerplate"
 
     # 3. captions between body paragraphs; repeated lines; headline repeated as image text
-    title_key = strip_diacritics(lines[title_i].text).casefold() if title_i is not None else None
+    title_key = _plain(lines[title_i].text) if title_i is not None else None
     seen: dict[str, int] = {}
     segs: list[Segment] = []
     for i, ln in enumerate(lines):
@@ -273,8 +283,7 @@ def segment(doc: Document) -> None:
                 and ln.words < 60 and "(ảnh" in ln.text.casefold()
             ):
                 kind = "caption"
-            if title_key and ln.text == strip_diacritics(ln.text) \
-                    and strip_diacritics(ln.text).casefold() == title_key:
+            if title_key and ln.text == strip_diacritics(ln.text) and _plain(ln.text) == title_key:
                 kind = "boilerplate"
             key = ln.text
             if kind in ("body", "caption"):

@@ -130,7 +130,7 @@ def _is_header(line: _Line) -> bool:
     if _is("header", t):
         return True
     letters = [c for c in t if c.isalpha()]
-    if letters and all(c.isupper() for c in letters) and line.words <= 8:
+    if letters and all(c.isupper() for c in letters) and line.words <= 6 and ":" not in t:
         return True  # "CÔNG AN TỈNH HÀ TĨNH"
     return line.words <= 2 and not _TERMINAL.search(t)
 

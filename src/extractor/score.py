@@ -22,7 +22,9 @@ from .resources import load_tsv
 
 FIELDS = ("dates", "locations", "officials", "models", "counts", "awards")
 EPSILON = 0.005
-VILLAGE_LEVELS = {"thôn", "bản", "làng", "ấp", "xóm", "buôn", "sóc", "khóm", "plei", "bon"}
+VILLAGE_LEVELS = {"thôn", "bản", "làng", "ấp", "xóm", "buôn", "sóc", "plei", "bon"}
+# urban residential units under a ward: khóm (Mekong provinces) is the khu phố of other regions
+URBAN_LEVELS = {"khóm": "khu phố"}
 
 
 @cache
@@ -47,7 +49,7 @@ def org_key(s: str | None) -> str | None:
 
 def level_class(level: str | None) -> str:
     lv = match_key(level or "")
-    return "thôn" if lv in VILLAGE_LEVELS else lv
+    return "thôn" if lv in VILLAGE_LEVELS else URBAN_LEVELS.get(lv, lv)
 
 
 def unit_head(unit: str | None) -> str:

@@ -157,3 +157,44 @@ def test_adversarial_input_is_fast(text):
     t = time.perf_counter()
     one_sentence(text)
     assert time.perf_counter() - t < 10
+
+
+# -- harder place forms (dev_43–52 style) ----------------------------------------------------
+def test_village_name_starting_with_a_title_syllable():
+    """"Đồng" opens many village names; only "Đồng chí" opens a person."""
+    out = by_name(one_sentence("Dòng họ Ma ở xóm Đồng Chằm, xã La Hiên, huyện Võ Nhai tự quản tốt."))
+    assert ("xóm", "Đồng Chằm") in out
+
+
+def test_level_word_inside_a_person_name_is_no_place():
+    out = one_sentence("Thượng tá Danh Sóc Khanh, Phó Trưởng Công an huyện Gò Quao phát biểu.")
+    assert not [m for m in out if m.level == "sóc"]
+
+
+def test_village_role_before_a_name_is_no_place():
+    out = one_sentence("Già làng Mấu Văn Lừng ở thôn Tà Lọt chia sẻ kinh nghiệm.")
+    assert [(m.level, m.name) for m in out] == [("thôn", "Tà Lọt")]
+
+
+def test_dashed_city_name():
+    out = by_name(one_sentence("Nhiều lao động thường xuống TP. Phan Rang - Tháp Chàm làm thuê."))
+    m = out[("thành phố", "Phan Rang - Tháp Chàm")]
+    assert m.province == "Ninh Thuận"
+
+
+def test_gazetteer_name_with_a_lower_case_word():
+    out = by_name(one_sentence("Công an chính quy đã về thị trấn Nông trường Lệ Ninh, huyện Lệ Thủy."))
+    assert out[("thị trấn", "Nông trường Lệ Ninh")].district == "Lệ Thủy"
+
+
+@pytest.mark.parametrize("published,province,city_province", [
+    ("2023-10-26T20:15:33", "Thừa Thiên Huế", "Thừa Thiên Huế"),  # before the 2025 renaming
+    ("2025-03-02T08:00", "Huế", None),
+])
+def test_province_named_as_on_the_article_date(published, province, city_province):
+    doc = Document("t", "Hội viên ở phường Phú Bài, thị xã Hương Thủy và thành phố Huế tham gia.")
+    doc.set_sentences([Sentence(index=0, start=0, end=len(doc.norm), segment=0)])
+    doc.published = published
+    out = by_name(locations.extract(doc))
+    assert out[("phường", "Phú Bài")].province == province
+    assert out[("thành phố", "Huế")].province == city_province

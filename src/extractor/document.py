@@ -103,14 +103,19 @@ class Document:
 
     def to_record(self) -> ArticleFacts:
         """The validated record of this article, all spans in stored-text coordinates."""
-        segs = []
-        for sg in self.segments:
-            s, e = self._source_span(sg.start, sg.end)
-            segs.append(sg.model_copy(update={"start": s, "end": e}))
-        sents = []
-        for st in self.sentences:
-            s, e = self._source_span(st.start, st.end)
-            sents.append(st.model_copy(update={"start": s, "end": e}))
+        if self.normalized.starts is None:
+            # offsets are identical (the common case): the frozen segments/sentences are reused
+            segs = list(self.segments)
+            sents = list(self.sentences)
+        else:
+            segs = []
+            for sg in self.segments:
+                s, e = self._source_span(sg.start, sg.end)
+                segs.append(sg.model_copy(update={"start": s, "end": e}))
+            sents = []
+            for st in self.sentences:
+                s, e = self._source_span(st.start, st.end)
+                sents.append(st.model_copy(update={"start": s, "end": e}))
         return ArticleFacts(
             article_id=self.article_id,
             source=self.source,

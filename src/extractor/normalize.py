@@ -62,9 +62,39 @@ def _fold_syllable(syl: str) -> str:
 _CANDIDATE = regex.compile(r"(?<![\p{L}\p{M}])\p{L}*[oOuU][\p{L}--\p{ASCII}](?![\p{L}\p{M}])", regex.V1)
 
 
+# The same candidates found from their end: the two-letter tail is a cheap scan, and the word
+# is then walked back to its start (_CANDIDATE tries a letter run at every word start).
+_TAIL = regex.compile(r"[oOuU][\p{L}--\p{ASCII}](?![\p{L}\p{M}])", regex.V1)
+_LETTERS_BACK = regex.compile(r"\p{L}*", regex.V1 | regex.REVERSE)
+_LETTER_OR_MARK = regex.compile(r"[\p{L}\p{M}]", regex.V1)
+
+
 def fold_tones(text: str) -> str:
-    """One tone-mark placement, length-preserving on NFC input."""
-    # no Vietnamese syllable has more than 7 letters: longer runs are left alone (and cheap)
+    """One tone-mark placement, length-preserving on NFC input.
+
+    Same result as ``_CANDIDATE.sub(...)``: a candidate is a letter run that starts a word
+    (no letter or mark before it) and ends in the tail."""
+    parts: list[str] = []
+    last = 0
+    for m in _TAIL.finditer(text):
+        start = _LETTERS_BACK.match(text, last, m.start()).start()  # type: ignore[union-attr]
+        if start > 0 and _LETTER_OR_MARK.match(text, start - 1):
+            continue  # the run follows a mark (or the previous candidate): not a word start
+        word = text[start:m.end()]
+        # no Vietnamese syllable has more than 7 letters: longer runs are left alone
+        folded = word if len(word) > 8 else _fold_syllable(word)
+        if folded != word:
+            parts.append(text[last:start])
+            parts.append(folded)
+            last = m.end()
+    if not parts:
+        return text
+    parts.append(text[last:])
+    return "".join(parts)
+
+
+def _fold_tones_reference(text: str) -> str:
+    """The plain definition of :func:`fold_tones` (kept for the equivalence test)."""
     return _CANDIDATE.sub(lambda m: m.group() if len(m.group()) > 8 else _fold_syllable(m.group()), text)
 
 
@@ -91,13 +121,15 @@ class NormalizedText:
 
 _NEEDS_WORK = regex.compile("[" + "".join(sorted(_DROP)) + r"\x00-\x08\x0e-\x1f\x7f-\x9f]")
 _SPACE_TABLE = {ord(c): " " for c in _SPACE_LIKE}
+_SPACE_RE = regex.compile("[" + regex.escape("".join(sorted(_SPACE_LIKE))) + "]")
 
 
 def normalize(text: str) -> NormalizedText:
     """Build the matching copy of ``text``."""
     if unicodedata.is_normalized("NFC", text) and not _NEEDS_WORK.search(text):
         # the common case: one-for-one replacements only, offsets stay identical
-        return NormalizedText(fold_tones(text.translate(_SPACE_TABLE)), None, None, len(text))
+        # (a regex sub, not str.translate: translate looks every character up in a dict)
+        return NormalizedText(fold_tones(_SPACE_RE.sub(" ", text)), None, None, len(text))
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
@@ -144,8 +176,15 @@ def match_key(s: str) -> str:
     stripped, spaces collapsed."""
     s = fold_tones(unicodedata.normalize("NFC", s))
     s = s.casefold()
-    s = regex.sub(r"[\"“”‘’'«»„`]", "", s)
-    s = regex.sub(r"\s*([-–—/])\s*", r" \1 ", s)
-    s = regex.sub(r"\s+", " ", s).strip()
-    s = regex.sub(r"^[\p{P}\s]+|[\p{P}\s]+$", "", s)
+    s = _KEY_QUOTES.sub("", s)
+    s = _KEY_DASH.sub(r" \1 ", s)
+    s = _KEY_SPACES.sub(" ", s).strip()
+    s = _KEY_EDGES.sub("", s)
     return s
+
+
+# match_key's patterns, compiled once (it runs for every fact resolve compares)
+_KEY_QUOTES = regex.compile(r"[\"“”‘’'«»„`]")
+_KEY_DASH = regex.compile(r"\s*([-–—/])\s*")
+_KEY_SPACES = regex.compile(r"\s+")
+_KEY_EDGES = regex.compile(r"^[\p{P}\s]+|[\p{P}\s]+$")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property, lru_cache
 
 import regex
 
@@ -31,14 +31,18 @@ _WORD = regex.compile(r"\S+")
 _NAME_SYLLABLE = regex.compile(r"^\p{Lu}[\p{Ll}\p{M}]*(?:['’]\p{Lu}?[\p{Ll}\p{M}]+)?\.?$|^\p{Lu}\.(\p{Lu}\.?)*$")
 
 
+_BYLINE_UNIT = regex.compile(r"\s*\((?:[^)]{0,40})\)\s*$")
+_BYLINE_SEP = regex.compile(r"\s+[-–]\s+|\s*,\s*|\s+và\s+|\s*/\s*")
+
+
 @dataclass(frozen=True)
 class _Line:
     start: int
     end: int
     text: str  # stripped
 
-    @property
-    def words(self) -> int:
+    @cached_property
+    def words(self) -> int:  # asked many times per line
         return len(self.text.split())
 
 
@@ -53,8 +57,50 @@ def _patterns() -> dict[str, list[regex.Pattern[str]]]:
     return out
 
 
+@dataclass(frozen=True)
+class _RoleMatcher:
+    """A role's line patterns as one test. The patterns anchored at the line start are one
+    compiled alternation (one C-level call instead of a Python loop); a pattern that starts
+    with ``.*`` ("anywhere in the line") is searched for without it: ``.*`` then tries every
+    end of the line and backtracks, and in an alternation it defeats the engine's literal
+    scan. Same answer: lines hold no newline, so ``.`` matches each of their characters."""
+
+    anchored: regex.Pattern[str] | None
+    anywhere: tuple[regex.Pattern[str], ...]
+
+    def __call__(self, text: str) -> bool:
+        if self.anchored is not None and self.anchored.match(text):
+            return True
+        return any(p.search(text) for p in self.anywhere)
+
+
+@cache
+def _role_patterns() -> dict[str, _RoleMatcher]:
+    out = {}
+    for role, pats in _patterns().items():
+        anchored, anywhere = [], []
+        for p in pats:
+            if p.pattern.startswith(".*") and p.pattern[2:3] not in ("?", "+", "*", "{"):
+                anywhere.append(regex.compile(p.pattern[2:], regex.I | regex.V0))
+            else:
+                anchored.append(p.pattern)
+        alt = (regex.compile("|".join(f"(?:{x})" for x in anchored), regex.I | regex.V0)
+               if anchored else None)
+        out[role] = _RoleMatcher(alt, tuple(anywhere))
+    return out
+
+
 def _is(role: str, text: str) -> bool:
-    return any(p.match(text) for p in _patterns()[role])
+    # segment() asks about the same line under the same role several times: short lines are
+    # cached (long ones are not, so the cache stays small whatever the input)
+    if len(text) > 1000:
+        return _role_patterns()[role](text)
+    return _is_short(role, text)
+
+
+@lru_cache(maxsize=8192)
+def _is_short(role: str, text: str) -> bool:
+    return _role_patterns()[role](text)
 
 
 def _is_boilerplate(line: _Line) -> bool:
@@ -80,14 +126,43 @@ def _lines(text: str) -> list[_Line]:
     return out
 
 
+class _DropCombining(dict[int, int | None]):
+    """``str.translate`` table dropping combining marks, filled lazily (one lookup per new
+    code point instead of a Python-level ``unicodedata.combining`` call per character)."""
+
+    def __missing__(self, cp: int) -> int | None:
+        v = None if unicodedata.combining(chr(cp)) else cp
+        self[cp] = v
+        return v
+
+
+_DROP_COMBINING = _DropCombining()
+_ALNUM_RUN = regex.compile(r"[\p{L}\p{N}]+")
+
+
 def strip_diacritics(s: str) -> str:
     d = unicodedata.normalize("NFD", s.replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in d if not unicodedata.combining(c))
+    return d.translate(_DROP_COMBINING)
+
+
+# Latin letters that strip_diacritics changes (they decompose, or are đ/Đ): one of them in a
+# line settles that it is not diacritic-free without decomposing the whole line
+_MARKED = regex.compile("[" + regex.escape("".join(
+    c for c in map(chr, [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)])
+    if c in "đĐ" or unicodedata.normalize("NFD", c) != c)) + "]")
+
+
+def _diacritic_free(s: str) -> bool:
+    """``s == strip_diacritics(s)``, cheaply for Vietnamese text (the first marked letter
+    answers); the full comparison runs only for lines without one."""
+    if _MARKED.search(s):
+        return False
+    return s == strip_diacritics(s)
 
 
 def _plain(s: str) -> str:
     """Letters and digits only, without diacritics or case: "TIỀN HẢI: TỔNG KẾT" = "tien hai tong ket"."""
-    return " ".join(regex.findall(r"[\p{L}\p{N}]+", strip_diacritics(s).casefold()))
+    return " ".join(_ALNUM_RUN.findall(strip_diacritics(s).casefold()))
 
 
 def parse_stamp(line: str) -> str | None:
@@ -155,8 +230,8 @@ def byline_names(text: str) -> list[str] | None:
             break
     if not t or _is("credit", text.strip()):
         return None
-    t = regex.sub(r"\s*\((?:[^)]{0,40})\)\s*$", "", t)  # "(Công an huyện X)" after names
-    parts = [p.strip() for p in regex.split(r"\s+[-–]\s+|\s*,\s*|\s+và\s+|\s*/\s*", t) if p.strip()]
+    t = _BYLINE_UNIT.sub("", t)  # "(Công an huyện X)" after names
+    parts = [p.strip() for p in _BYLINE_SEP.split(t) if p.strip()]
     if not parts or len(parts) > 4:
         return None
     for p in parts:
@@ -283,7 +358,7 @@ def segment(doc: Document) -> None:
                 and ln.words < 60 and "(ảnh" in ln.text.casefold()
             ):
                 kind = "caption"
-            if title_key and ln.text == strip_diacritics(ln.text) and _plain(ln.text) == title_key:
+            if title_key and _diacritic_free(ln.text) and _plain(ln.text) == title_key:
                 kind = "boilerplate"
             key = ln.text
             if kind in ("body", "caption"):

@@ -443,10 +443,13 @@ def _join_ranges(text: str, cands: list[_Cand]) -> list[_Cand]:
 # --------------------------------------------------------------------------------------------
 # year inference
 # --------------------------------------------------------------------------------------------
+_ISO_PREFIX = regex.compile(r"(\d{4})-(\d{2})(?:-(\d{2}))?")
+
+
 def _parse_published(s: str | None) -> dt.date | None:
     if not s:
         return None
-    m = regex.match(r"(\d{4})-(\d{2})(?:-(\d{2}))?", s)
+    m = _ISO_PREFIX.match(s)
     if not m:
         return None
     try:

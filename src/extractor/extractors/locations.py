@@ -74,6 +74,10 @@ _LIST_INTRO_LONG = regex.compile(
 # "tỉnh Bà Rịa - Vũng Tàu": a dash with spaces inside a province name
 _DASH_RUN = regex.compile(rf"\s*[-–]\s*({_SYL}(?: {_SYL}){{0,3}})")
 _DASH_BEFORE = regex.compile(rf"({_SYL}(?: {_SYL}){{0,3}})\s*[-–]\s*$")
+# a capitalised name syllable right before a level word ("Danh | Sóc Kha")
+_NAME_BEFORE = regex.compile(r"(?<![\p{L}\p{M}])\p{Lu}[\p{Ll}\p{M}]* $")
+# any syllable, for names the gazetteer writes with lower-case words ("Nông trường Lệ Ninh")
+_ANY_SYL = regex.compile(r" ?([\p{L}\p{M}]+)")
 _PLURAL = regex.compile(r"(?:các|những|\d+|hai|ba|bốn|năm)\s+$")
 
 
@@ -200,7 +204,10 @@ def _looks_like_person(words: list[str], text: str = "", pos: int = 0, end: int 
     if first in _words("surname") and len(words) >= 3 or first in _words("title"):
         return True
     nxt = _NEXT_WORD.match(text, pos, end) if text else None
-    return bool(nxt) and f"{first} {nxt.group(1).casefold()}" in _words("rank")
+    second = nxt.group(1).casefold() if nxt else (words[1].casefold() if len(words) > 1 else "")
+    # two-word entries: "Đồng chí" blocks a name, "Đồng Kè" (a common place syllable) does not
+    return bool(second) and (f"{first} {second}" in _words("rank")
+                             or f"{first} {second}" in _words("title"))
 
 
 def _name_after(sc: _Scan, pos: int, trig: _Trigger, sent_end: int
@@ -236,8 +243,9 @@ def _name_after(sc: _Scan, pos: int, trig: _Trigger, sent_end: int
     if not m:
         return None
     words = _split_run(m.group())
-    if trig.tier in ("province", "city"):
-        dashed = _dashed_province(g, text, i, m.end(), sent_end)
+    if trig.tier in ("province", "city", "district"):
+        dashed = _dashed_province(g, text, i, m.end(), sent_end,
+                                  _GAZ_TIERS[trig.tier], _TIER_LEVELS[trig.tier])
         if dashed:
             return dashed[0], dashed[1], dashed[2], False, True
     if trig.tier in _GAZ_TIERS:
@@ -250,6 +258,21 @@ def _name_after(sc: _Scan, pos: int, trig: _Trigger, sent_end: int
                 n2, u2 = _gaz_match(g, longer, trig.tier, trig.level)
                 if n2 == len(longer):
                     words, n, units = longer, n2, u2
+                else:
+                    # a name the gazetteer writes with lower-case words, longest known prefix
+                    # ("thị trấn Nông trường Lệ Ninh")
+                    longer = list(words)
+                    p = i + len(m.group())
+                    while len(longer) < g.max_syllables:
+                        a = _ANY_SYL.match(text, p, sent_end)
+                        if not a or (a.group()[0] != " " and p != i + len(m.group())):
+                            break
+                        longer.append(a.group(1))
+                        p = a.end()
+                    n2, u2 = _gaz_match(g, longer, trig.tier, trig.level)
+                    if n2 > len(words) and u2:
+                        written = text[i:i + len(" ".join(longer[:n2]))]
+                        words, n, units = written.split(" "), n2, u2
         if n:
             name = " ".join(words[:n])
             end = i + len(name)
@@ -289,15 +312,18 @@ def _name_after(sc: _Scan, pos: int, trig: _Trigger, sent_end: int
     return name, end, (), False, trig.tier in ("village", "street")
 
 
-def _dashed_province(g: Gazetteer, text: str, start: int, run_end: int, limit: int
+def _dashed_province(g: Gazetteer, text: str, start: int, run_end: int, limit: int,
+                     tiers: tuple[str, ...] = ("province",),
+                     levels: frozenset[str] = PROVINCE_LEVELS,
                      ) -> tuple[str, int, tuple[Unit, ...]] | None:
-    """A province written with a spaced dash ("Bà Rịa - Vũng Tàu"): (name as written, end,
-    units) when the run at ``start`` and the one after the dash together name a province."""
+    """A unit written with a spaced dash ("Bà Rịa - Vũng Tàu", "TP. Phan Rang - Tháp Chàm"):
+    (name as written, end, units) when the run at ``start`` and the one after the dash together
+    name a unit of ``tiers`` and ``levels``."""
     d = _DASH_RUN.match(text, run_end, limit)
     if not d:
         return None
     units = tuple(u for u in g.by_key.get(_k(text[start:run_end] + "-" + d.group(1)), ())
-                  if u.tier == "province")
+                  if u.tier in tiers and u.level in levels)
     return (text[start:d.end()], d.end(), units) if units else None
 
 
@@ -331,6 +357,9 @@ def _scan_sentence(sc: _Scan, start: int, end: int, index: int) -> None:
         trig = _trigger_of(m.group(), table)
         if trig is None:
             continue
+        if trig.tier == "village" and m.group()[0].isupper() and _NAME_BEFORE.search(
+                text, max(start, m.start() - 24), m.start()):
+            continue  # "Thượng tá Danh Sóc Kha": a syllable of a person's name
         if trig.not_after:
             before = text[max(start, m.start() - 12):m.start()].casefold().rstrip()
             if any(before.endswith(w) and (len(before) == len(w)
@@ -650,9 +679,14 @@ def _extract(doc: Document) -> list[LocationMention]:
                                lambda x: _host(x, mentions), g)
         return memo[k]
 
+    former = _former_names(_article_date(doc))
     out: list[LocationMention] = []
     for k, m in first.items():
         prov, dist, status, cands, unit = resolve(m)
+        if prov is not None:
+            prov = former.get(_k(prov), (prov, False))[0]
+        elif m.level == "thành phố" and former.get(_k(m.name), ("", False))[1]:
+            prov = former[_k(m.name)][0]  # "thành phố Huế" in 2023: a city of Thừa Thiên Huế
         fields = doc.provenance(m.start, m.end)
         succ = _successor(unit)
         out.append(LocationMention(
@@ -663,6 +697,34 @@ def _extract(doc: Document) -> list[LocationMention]:
             province_2025=_province_2025(unit, succ),
         ))
     return out
+
+
+def _article_date(doc: Document) -> str | None:
+    """The day the article speaks from: its publication stamp, else its latest date value."""
+    if doc.published:
+        return doc.published[:10]
+    vals = [v for d in doc.dates for v in (d.value or "").split("/") if v[:1].isdigit()]
+    return max(vals) if vals else None
+
+
+@cache
+def _aliases() -> tuple[tuple[str, str, str, bool], ...]:
+    """(former name, province key, until, city flag) of province_aliases.tsv, first per province."""
+    out: dict[str, tuple[str, str, str, bool]] = {}
+    for r in load_tsv("province_aliases.tsv"):
+        if r["city"] not in ("yes", "no") or not regex.fullmatch(r"\d{4}-\d{2}-\d{2}", r["until"]):
+            raise ResourceError(f"province_aliases.tsv: bad row {r}")
+        out.setdefault(_k(r["province"]), (r["alias"], _k(r["province"]), r["until"],
+                                           r["city"] == "yes"))
+    return tuple(out.values())
+
+
+def _former_names(day: str | None) -> dict[str, tuple[str, bool]]:
+    """Province key → (the name in force on ``day``, whether "thành phố <key>" was then a city
+    inside it), for provinces renamed after ``day``; empty when the day is unknown."""
+    if day is None:
+        return {}
+    return {key: (alias, city) for alias, key, until, city in _aliases() if day < until}
 
 
 def _text_parents(m: _Mention) -> tuple[str | None, str | None]:

@@ -35,6 +35,11 @@ _SEPARATORS = {",", "-", "–", "—", "/"}
 _MAX_TITLE_TOKENS = 30
 _UNIT_CODE = regex.compile(r"\p{Lu}{1,6}\d{0,3}")  # "(PC06)", "(ANTT)": a bracketed unit code
 _MAX_NAME = 5
+_OPEN_QUOTES = {"“": "”", "\"": "\"", "«": "»"}
+_CLOSE_QUOTE = _OPEN_QUOTES
+_MAX_QUOTED = 16  # tokens of a quoted club/campaign name inside a title
+# a unit code standing for a unit's name ("Trưởng phòng PC08", "Cục C08")
+_CODE = regex.compile(r"\p{Lu}{1,3}\d{2,3}")
 
 
 def _key(s: str) -> str:
@@ -95,6 +100,7 @@ class _Lex:
     levels: _Lexicon
     owners: _Lexicon
     stops: _Lexicon
+    end_stops: _Lexicon  # verbs that end a title only when nothing follows them ("phụ trách;")
     surnames: frozenset[str]
     firsts: frozenset[str]  # first words of honorifics, ranks, titles: where a mention can start
     capital_surnames: frozenset[str]
@@ -119,10 +125,14 @@ def _lex() -> _Lex:
         if r["kind"] not in by_kind:
             raise ResourceError(f"title_words.tsv: unknown kind {r['kind']!r}")
         by_kind[r["kind"]].append((r["word"], r["word"]))
-    stops = [(r["word"], r["word"]) for r in load_tsv("title_stops.tsv")]
-    for w, _ in stops:
-        if w != w.lower():
-            raise ResourceError(f"title_stops.tsv: stop words are lower case: {w!r}")
+    stop_rows = load_tsv("title_stops.tsv")
+    for r in stop_rows:
+        if r["word"] != r["word"].lower():
+            raise ResourceError(f"title_stops.tsv: stop words are lower case: {r['word']!r}")
+        if r["where"] not in ("any", "end"):
+            raise ResourceError(f"title_stops.tsv: where is any|end: {r}")
+    stops = [(r["word"], r["word"]) for r in stop_rows if r["where"] == "any"]
+    end_stops = [(r["word"], r["word"]) for r in stop_rows if r["where"] == "end"]
     surnames = frozenset(_key(r["surname"]) for r in load_tsv("surnames.tsv"))
     if any(" " in s for s in surnames):
         raise ResourceError("surnames.tsv: one syllable per family name")
@@ -142,7 +152,8 @@ def _lex() -> _Lex:
     anchor_phrases = tuple(sorted(a for a in anchors if " " in a))
     return _Lex(_Lexicon(ranks), _Lexicon(hons), _Lexicon(by_kind["title"]),
                 _Lexicon(by_kind["prefix"]), _Lexicon(by_kind["org"]), _Lexicon(by_kind["level"]),
-                _Lexicon(by_kind["owner"]), _Lexicon(stops, case_sensitive=True), surnames, firsts, capital, anchor_words, anchor_phrases, abbr,
+                _Lexicon(by_kind["owner"]), _Lexicon(stops, case_sensitive=True),
+                _Lexicon(end_stops, case_sensitive=True), surnames, firsts, capital, anchor_words, anchor_phrases, abbr,
                 _Lexicon(cues["before"]), _Lexicon(cues["after"]))
 
 
@@ -294,6 +305,11 @@ class _Sentence:
                     and _UNIT_CODE.fullmatch(self.t[j + 1].text):
                 j += 3  # "Trưởng phòng Cảnh sát … (PC06)": the unit's code is part of the title
                 continue
+            if tok.text in _OPEN_QUOTES and j > cur and self.t[j - 1].word:
+                close = self.quote_end(j)
+                if close is not None:
+                    j = close + 1  # "Chủ nhiệm Câu lạc bộ “Phụ nữ với pháp luật” phường X"
+                    continue
             if tok.text in _SEPARATORS or tok.key == "kiêm":
                 nxt = j + 1
                 if nxt >= len(self.t) or self.t[nxt].nl_before:
@@ -301,6 +317,7 @@ class _Sentence:
                 if self.title_at(nxt):
                     parts.append((cur, j))
                     cur, plain = nxt, None
+                    limit = min(len(self.t), cur + _MAX_TITLE_TOKENS)  # each title its own bound
                     j = nxt + self.title_at(nxt)
                     continue
                 if tok.text == ",":
@@ -318,8 +335,31 @@ class _Sentence:
                     j = plain  # "…, mô hình được xây dựng…": the clause, not the title
                 break
             j += 1
-        parts.append((cur, j))
+        parts.append((cur, self.trim_end(cur, j)))
         return [(a, b) for a, b in parts if b > a], j
+
+    def quote_end(self, i: int) -> int | None:
+        """Index of the quote closing the one at ``i`` when a short quoted name follows on the
+        same line with no clause punctuation inside; None otherwise."""
+        want = _CLOSE_QUOTE[self.t[i].text]
+        for k in range(i + 1, min(len(self.t), i + _MAX_QUOTED)):
+            tk = self.t[k]
+            if tk.nl_before or (not tk.word and tk.text in _HARD_STOP and tk.text != want):
+                return None
+            if tk.text == want:
+                return k if k > i + 1 else None
+        return None
+
+    def trim_end(self, a: int, b: int) -> int:
+        """End of the title ``[a, b)`` without a trailing verb that has no object ("…, Trưởng
+        thôn X phụ trách;" — but "Phó Trưởng Công an huyện phụ trách an ninh" keeps it)."""
+        if b < len(self.t) and self.t[b].word:
+            return b
+        for k in range(max(a + 1, b - 3), b):
+            m = self.lx.end_stops.match(self.t, k)
+            if m and k + m[0] == b:
+                return k
+        return b
 
     def names_org(self, a: int, b: int) -> bool:
         """Whether tokens ``[a, b)`` name an organisation (a capitalised org word): a plain
@@ -541,7 +581,48 @@ def _merge_titles(titles: list[str]) -> list[str]:
     keys = sorted(best)
     # keys extending k ("k …") sort right after k, so only the next key needs a look
     shorter = {k for k, nxt in zip(keys, keys[1:]) if nxt.startswith(k + " ")}
+    left = [(k, _title_parts(t)) for k, t in best.items() if k not in shorter]
+    for k, (head, rest) in left:
+        plain = [w for w in rest if not _CODE.fullmatch(w)]
+        for k2, (head2, rest2) in left:
+            if k2 == k or k2 in shorter or head2 != head:
+                continue
+            plain2 = [w for w in rest2 if not _CODE.fullmatch(w)]
+            if len(plain2) > len(plain) and _shortens(plain, plain2):
+                shorter.add(k)  # "Phó Cục trưởng Cục CSGT" < "… Cục Cảnh sát giao thông, Bộ Công an"
+                break
     return [t for k, t in best.items() if k not in shorter]
+
+
+@lru_cache(maxsize=4096)
+def _title_parts(title: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(head, rest) of a title: the casefolded title words ("phó cục trưởng") and the other
+    words with known abbreviations expanded, case kept so that acronyms stay visible."""
+    pat, full = _lex().abbreviations
+    toks = [t for t in _tokens(fold_tones(title), 0)]
+    n = _Sentence(toks, frozenset(), set()).title_at(0) if toks else 0
+    head = tuple(t.key for t in toks[:n])
+    rest = pat.sub(lambda m: full[m.group(1)], " ".join(t.text for t in toks[n:] if t.word))
+    return head, tuple(rest.split())
+
+
+def _shortens(short: list[str], long: list[str]) -> bool:
+    """Whether the words ``short`` are a subsequence of ``long``, an acronym standing for the
+    words whose initials it spells ("BĐBP" = "Bộ đội Biên phòng")."""
+    p = 0
+    for w in short:
+        lw = w.casefold()
+        while p < len(long) and long[p].casefold() != lw:
+            n = len(w)
+            if 2 <= n <= 6 and w.isupper() and p + n <= len(long) and "".join(
+                    x[0] for x in long[p:p + n]).casefold() == lw:
+                p += n - 1
+                break
+            p += 1
+        if p >= len(long):
+            return False
+        p += 1
+    return True
 
 
 _SPACES = regex.compile(r"\s+")

@@ -137,3 +137,14 @@ def test_bound_recipients_stay_fast_on_repeated_passives() -> None:
     t0 = time.perf_counter()
     awards.extract(_raw(text))
     assert time.perf_counter() - t0 < 2.0
+
+
+def test_direct_object_of_tang_after_the_award_is_the_recipient() -> None:
+    out = run("Đồng chí Bí thư Tỉnh ủy trao Huân chương Bảo vệ Tổ quốc hạng Nhì của Chủ tịch nước "
+              "tặng Công an thành phố.")
+    assert out == [{"award": "Huân chương Bảo vệ Tổ quốc hạng Nhì", "issuer": "Chủ tịch nước",
+                    "collectives": 1, "individuals": 0, "total": None}]
+
+
+def test_gift_without_an_award_word_is_not_a_tally() -> None:
+    assert run("Đoàn công tác đã tặng Công an xã Tân Lập 20 suất quà và 5 bộ bàn ghế.") == []

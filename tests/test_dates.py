@@ -160,3 +160,16 @@ def test_never_raises_through_segmentation(text: str) -> None:
     doc = _doc(text)
     dates.extract(doc)
     dates.event_date(doc)
+
+
+def test_months_of_a_year_without_dau_cuoi_are_a_span() -> None:
+    """ "trong 10 tháng năm 2023" is January–October, not the bare year; 12 months is the year."""
+    doc = _doc("Báo cáo công tác\n\nTrong 10 tháng năm 2023, Công an huyện bắt giữ 15 đối tượng.")
+    assert [m.value for m in dates.extract(doc)] == ["2023-01/2023-10"]
+    doc = _doc("Báo cáo công tác\n\nKết quả 12 tháng năm 2023 được đánh giá cao.")
+    assert [m.value for m in dates.extract(doc)] == ["2023"]
+
+
+def test_day_without_month_before_a_year_is_not_a_span() -> None:
+    doc = _one_sentence_doc("Sáng ngày 10 tháng năm 2023, hội nghị khai mạc.")
+    assert all("/" not in m.value for m in dates.extract(doc))

@@ -6,7 +6,8 @@ and recipient groups ("4 tập thể, 6 cá nhân", "sáu tập thể", "tập t
 "Công an xã A và 3 cá nhân", "43 tập thể, cá nhân", "cho bản Nà Lươi"). Each group belongs to the
 nearest anchor before it (or, for "5 tập thể được … tặng Bằng khen", the one right after it); one
 tally per group. A named recipient without "cho" is bound to its award directly: the object of a
-reward verb ("khen thưởng đột xuất Ban chuyên án") or the subject of a passive award ("Đội … vinh
+giving verb ("trao Huân chương … của Chủ tịch nước tặng Công an huyện A", "UBND tỉnh tặng Công an
+huyện A Bằng khen"), the object of a reward verb ("khen thưởng đột xuất Ban chuyên án") or the subject of a passive award ("Đội … vinh
 dự được Chủ tịch nước tặng thưởng Huân chương …").
 The issuer is read, in this order, after "của", right after the award word, from "cùng cấp"
 (the previous tally's), from a passive "được X tặng", from "Thay mặt X, …", or as the subject of
@@ -58,7 +59,7 @@ _MAX_NAME_TOKENS = 12
 _NEAR = 300  # how far around a tally its subject, verb and markers are looked for
 _MAX_ISSUER_CHARS = 200
 
-_KINDS = {"verb", "receive", "reward", "collective", "individual", "unit_head", "unit_word",
+_KINDS = {"verb", "give_to", "receive", "reward", "collective", "individual", "unit_head", "unit_word",
           "person_head", "person_noun", "reward_mod",
           "on_behalf", "intro", "aux", "not_issuer", "total", "same_level", "name_stop",
           "issuer_stop"}
@@ -82,6 +83,7 @@ class _Lex:
     types: dict[str, _AwardType]
     award: regex.Pattern[str]
     verb_before: regex.Pattern[str]
+    give_to: regex.Pattern[str]
     passive: regex.Pattern[str]
     passive_tail: regex.Pattern[str]
     receive_before: regex.Pattern[str]
@@ -133,6 +135,7 @@ def _lex() -> _Lex:
         types=types,
         award=regex.compile(rf"{_L}(?:{_alt(surfaces)}){_R}", i),
         verb_before=regex.compile(rf"{_L}(?:{_alt(by['verb'])})\s*$", i),
+        give_to=regex.compile(rf"{_L}(?:{_alt(by['give_to'])})\s+", i),
         passive=regex.compile(
             rf"{_L}được\s+(?P<x>\p{{Lu}}[^,;]{{0,150}}?)\s+(?:{_alt(by['verb'])})\s*$", i),
         passive_tail=regex.compile(
@@ -173,6 +176,7 @@ class _Group:
     total: int | None
     numeric: bool  # at least one number (a named recipient alone is not)
     anchor: int | None = None  # index of the award it receives, when read as a passive subject
+    verb: int | None = None  # start of the giving verb whose direct object it is ("tặng X")
 
 
 def _value(s: str) -> int | None:
@@ -284,6 +288,15 @@ def _groups(t: str, a: int, b: int) -> list[_Group]:
     for m in _CHO.finditer(t, a, b):
         g = _recipients(t, m.end(), named=True)
         if g and g.end <= b:
+            out.append(g)
+    # "trao Huân chương … của Chủ tịch nước tặng Công an huyện A": the giving verb's direct
+    # object, when it is a named unit or person (an award word after the verb is not one)
+    for m in lex.give_to.finditer(t, a, b):
+        if any(g.start <= m.end() < g.end for g in out) or _named(t, m.end()) is None:
+            continue
+        g = _recipients(t, m.end(), named=True)
+        if g and g.start == m.end() and g.end <= b:
+            g.verb = m.start()
             out.append(g)
     covered = 0
     cho_ends = iter(sorted((g.start, g.end) for g in out))
@@ -496,6 +509,20 @@ def _bound_recipients(t: str, a: int, b: int, anchors: list[_Anchor],
     return out
 
 
+def _bind_objects(t: str, anchors: list[_Anchor], groups: list[_Group]) -> None:
+    """A named object of a giving verb with the award after it ("UBND tỉnh tặng Công an huyện
+    A Bằng khen"): the capitalised name ran on into the award word, so it ends where the award
+    starts, and the group receives that award."""
+    for g in groups:
+        if g.verb is None or g.numeric or g.anchor is not None:
+            continue
+        for k, an in enumerate(anchors):
+            if g.start < an.start < g.end and an.award is not None:
+                g.end = g.start + len(t[g.start:an.start].rstrip(" ,"))
+                g.anchor = k
+                break
+
+
 # -- assembly --------------------------------------------------------------------------------
 
 @dataclass
@@ -530,6 +557,7 @@ def _in_sentence(t: str, have_tallies: bool,
             continue
         groups = _groups(t, a, b)
         bound_groups = _bound_recipients(t, a, b, anchors, groups)
+        _bind_objects(t, anchors, groups)
         if bound_groups:
             groups = sorted([g for g in groups
                              if not any(x.start <= g.start < x.end for x in bound_groups)]
@@ -596,6 +624,8 @@ def _in_sentence(t: str, have_tallies: bool,
                 verb_start = anchor.start
             elif vm:
                 verb_start = head_start + vm.start()
+            if anchor.start > g.start and g.verb is not None:
+                verb_start = g.verb  # "UBND tỉnh tặng Công an huyện A Bằng khen": its subject
             # "nhận Bằng khen": the subject receives; but "công nhận danh hiệu" gives
             rm = lex.receive_before.search(head)
             receiving = rm is not None and (vm is None or rm.start() <= vm.start())
@@ -604,7 +634,7 @@ def _in_sentence(t: str, have_tallies: bool,
                 issuer_text = _clean(t[issuer[0]:issuer[1]])
             elif same:
                 issuer_text = last_issuer_text
-            elif anchor.start > g.start:
+            elif anchor.start > g.start and g.verb is None:
                 # "5 tập thể, 7 cá nhân được UBND tỉnh tặng Bằng khen"
                 pm = lex.passive.search(t, g.end, anchor.start)
                 if pm:

@@ -2,7 +2,8 @@
 
 Vietnamese portals write dates as "Chiều ngày 20/10", "17/9/2024", "ngày 5 tháng 3 năm 2023",
 "Ngày 5-10", "tháng 8/2021", "năm 2022", "quý III/2023", "giai đoạn 2021-2023",
-"7 tháng đầu năm 2023", "từ năm 2018 đến tháng 10/2023". Each form is a small regex; candidates
+"7 tháng đầu năm 2023", "10 tháng năm 2023" (its first ten months), "từ năm 2018 đến tháng
+10/2023". Each form is a small regex; candidates
 are resolved leftmost-longest, adjacent ones joined by "đến/tới/-" become ranges, and year-less
 dates get the year the context gives (publication stamp, "sơ kết N năm" after a launch date, or
 the latest year the text names). A bare "20/10" is only a date after a cue ("ngày", a part of
@@ -182,9 +183,14 @@ def _patterns() -> _Patterns:
         year_range=regex.compile(
             rf"(?=\d)(?<![\p{{N}}/.,-])(?P<y1>{yr})(?:\s?[-–]\s?|\s+(?:đến|tới)\s+)(?:năm\s+)?"
             rf"(?P<y2>{yr})(?![\p{{N}}]|[.,]\p{{N}}|\s?/)", f),
+        # "7 tháng đầu năm 2023", "6 tháng cuối năm"; and without đầu/cuối ("trong 10 tháng năm
+        # 2023", "11 tháng năm nay": the months of that year so far), which needs its year
         half=regex.compile(
-            rf"\btháng\s+(?P<h>đầu|cuối)\s+năm(?:\s+(?P<nay>nay)\b|\s+{year})?(?!\s*\p{{N}})", f),
-        half_n=regex.compile(rf"(?<![\p{{N}}.,])\b(?P<n>\d{{1,2}}|{num_w})\s+$", f),
+            rf"\btháng\s+(?:(?P<h>đầu|cuối)\s+năm(?:\s+(?P<nay>nay)\b|\s+{year})?"
+            rf"|năm(?:\s+(?P<nay>nay)\b|\s+{year}))(?!\s*\p{{N}})", f),
+        # the count of months; not a day ("ngày 10 tháng năm 2023" lacks its month, not a span)
+        half_n=regex.compile(
+            rf"(?<![\p{{N}}.,])(?<!\bngày\s{{1,3}})\b(?P<n>\d{{1,2}}|{num_w})\s+$", f),
         quarter=regex.compile(
             rf"\bquý\s+(?-i:(?P<q>IV|III|II|I|[1-4]))(?![\p{{L}}\p{{N}}])"
             rf"(?:\s?[/.-]\s?{year}|\s+năm\s+{year}|\s+năm\s+(?P<nay>nay)\b)?", f),
@@ -398,7 +404,7 @@ def _candidates(doc: Document, lo: int, hi: int) -> list[_Cand]:
         if mn is None or n is None or not 1 <= n <= 11:
             continue
         y = _int(m["y"])
-        a, b = ((1, n) if m["h"].casefold() == "đầu" else (13 - n, 12))
+        a, b = ((13 - n, 12) if m["h"] and m["h"].casefold() == "cuối" else (1, n))
         add(mn.start(), m.end(), _Point(y, a), _Point(y, b), ctx=y is None)
     for m in p.quarter.finditer(text, lo, hi):
         q, y = _ROMAN[m["q"]], _int(m["y"])

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import regex
@@ -29,9 +29,11 @@ _DASH = regex.compile(r"\s*[-–—]\s*")
 _APOS = regex.compile(r"[’‘`´]")
 
 
+@lru_cache(maxsize=16384)
 def key(name: str) -> str:
     """The matching key of a unit name: NFC, one tone placement, casefold, spaces and dashes
-    unified ("Hoà Bình" = "Hòa Bình" = "hòa  bình")."""
+    unified ("Hoà Bình" = "Hòa Bình" = "hòa  bình"). Cached: the locations resolver looks the
+    same few district/province names up many times per article (``fold_tones`` is the cost)."""
     s = unicodedata.normalize("NFC", name)
     s = _APOS.sub("'", s)
     s = _DASH.sub("-", s)

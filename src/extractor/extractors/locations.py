@@ -169,17 +169,26 @@ def _gaz_match(g: Gazetteer, words: list[str], tier: str, level: str
                ) -> tuple[int, tuple[Unit, ...]]:
     """Longest prefix of ``words`` (capitalised syllables) that the gazetteer knows at ``tier``;
     returns (syllables used, units) or (0, ())."""
-    tiers = _GAZ_TIERS[tier]
-    levels = _TIER_LEVELS[tier] if tier != "city" else frozenset({"thành phố"})
-    if tier in ("district", "commune"):
-        levels = frozenset({level}) if level not in ("thành phố",) else levels
+    tiers, levels = _match_levels(tier, level)
+    by_key = g.by_key
     for n in range(min(len(words), g.max_syllables), 0, -1):
-        cands = g.by_key.get(" ".join(words[:n]).casefold(), ())
+        cands = by_key.get(" ".join(words[:n]).casefold(), ())
         hit = tuple(u for u in cands if u.level in levels
                     and (u.tier in tiers or u.tier.removesuffix("_2025") in tiers))
         if hit:
             return n, hit
     return 0, ()
+
+
+@cache
+def _match_levels(tier: str, level: str) -> tuple[tuple[str, ...], frozenset[str]]:
+    """Gazetteer tiers and level words a name after a ``level`` word of ``tier`` may have
+    (cached: asked ~25 times per article with a handful of distinct arguments)."""
+    tiers = _GAZ_TIERS[tier]
+    levels = _TIER_LEVELS[tier] if tier != "city" else frozenset({"thành phố"})
+    if tier in ("district", "commune"):
+        levels = frozenset({level}) if level not in ("thành phố",) else levels
+    return tiers, levels
 
 
 def _any_prefix(g: Gazetteer, words: list[str]) -> tuple[int, tuple[Unit, ...]]:
@@ -319,6 +328,12 @@ def _dashed_province(g: Gazetteer, text: str, start: int, run_end: int, limit: i
     """A unit written with a spaced dash ("Bà Rịa - Vũng Tàu", "TP. Phan Rang - Tháp Chàm"):
     (name as written, end, units) when the run at ``start`` and the one after the dash together
     name a unit of ``tiers`` and ``levels``."""
+    # most runs are followed by a word or punctuation, not a dash: skip the regex then
+    ch = text[run_end:run_end + 1]
+    if ch == " ":
+        ch = text[run_end + 1:run_end + 2]
+    if ch and ch not in "-–" and not ch.isspace():
+        return None
     d = _DASH_RUN.match(text, run_end, limit)
     if not d:
         return None
@@ -519,35 +534,41 @@ def _bare_provinces(sc: _Scan, doc: Document) -> None:
     starts = [a for a, _ in covered]
     ends = [b for _, b in covered]
     lead = _words("lead")
+    by_key = g.by_key
+    after = bisect.bisect_right
+    # ~90 runs per article, few of them provinces: cheap tests first, the dash chain last
     for s in doc.sentences:
         skip = -1
         for r in _RUN.finditer(text, s.start, s.end):
-            if r.start() < skip:
+            rs, rend = r.span()
+            if rs < skip:
                 continue  # the second half of a dashed name already taken
-            i = bisect.bisect_right(starts, r.start()) - 1
-            if i >= 0 and r.start() < ends[i]:
+            i = after(starts, rs) - 1
+            if i >= 0 and rs < ends[i]:
                 continue  # inside a mention found with its level word
-            dashed = _dashed_province(g, text, r.start(), r.end(), s.end)
+            dashed = _dashed_province(g, text, rs, rend, s.end)
             if dashed:
-                sc.mentions.append(_Mention(r.start(), dashed[1], dashed[2][0].level,
+                sc.mentions.append(_Mention(rs, dashed[1], dashed[2][0].level,
                                             "province", dashed[0], inferred=True,
                                             units=dashed[2], sentence=s.index, known=True))
                 skip = dashed[1]
                 continue
-            if _in_dash_chain(g, text, r.start(), r.end(), s.start, s.end):
-                continue
-            words = _split_run(r.group())
+            name = r.group()
             offs = 0
-            if len(words) > 1 and words[0].casefold() in lead:
-                offs = len(words[0]) + 1
-                words = words[1:]
-            name = " ".join(words)
-            units = _bare_units(g, name, ("province",))
+            sp = name.find(" ")
+            if sp > 0 and name[:sp].casefold() in lead:  # "Tại Hà Tĩnh": a lead word
+                offs = sp + 1
+                name = name[offs:]
+            cands = by_key.get(name.casefold())
+            if not cands:
+                continue
+            units = tuple(u for u in cands if u.tier == "province")
             if not units:
                 continue
+            if _in_dash_chain(g, text, rs, rend, s.start, s.end):
+                continue
             # not the tail of a person or organisation name: the run must be just the name
-            a = r.start() + offs
-            sc.mentions.append(_Mention(a, r.end(), units[0].level, "province", name,
+            sc.mentions.append(_Mention(rs + offs, rend, units[0].level, "province", name,
                                         inferred=True, units=units, sentence=s.index,
                                         known=True))
 
@@ -829,12 +850,30 @@ def _dissolved_district(dists: dict[str, str], g: Gazetteer, u: Unit) -> str | N
     here = {prov.name} | {s.name for s, _ in prov.successors} if prov is not None else set()
     gone = []
     for name in dists.values():
-        if g.lookup(name, DISTRICT_LEVELS, current=False):
+        is_district, where = _name_info(g, name)
+        if is_district:
             continue
-        where = {x.province.name for x in g.lookup(name) if x.province is not None}
         if not where or where & here:
             gone.append(name)
     return gone[0] if len(gone) == 1 else None
+
+
+# name → (gazetteer, whether it is a pre-2025 district, provinces of any unit so named); the
+# same few names are tested for every commune of an article, and a common name has many units
+# to filter
+_NAME_INFO: dict[str, tuple[Gazetteer, bool, frozenset[str]]] = {}
+
+
+def _name_info(g: Gazetteer, name: str) -> tuple[bool, frozenset[str]]:
+    """(a pre-2025 district is so named, provinces of any unit so named), memoised per name."""
+    got = _NAME_INFO.get(name)
+    if got is None or got[0] is not g:
+        if len(_NAME_INFO) > 8192:  # bounded: names come from arbitrary text
+            _NAME_INFO.clear()
+        got = _NAME_INFO[name] = (g, bool(g.lookup(name, DISTRICT_LEVELS, current=False)),
+                                  frozenset(x.province.name for x in g.lookup(name)
+                                            if x.province is not None))
+    return got[1], got[2]
 
 
 def _named(names: dict[str, str], name: str | None) -> str | None:

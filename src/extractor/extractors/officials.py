@@ -42,6 +42,7 @@ _MAX_QUOTED = 16  # tokens of a quoted club/campaign name inside a title
 _CODE = regex.compile(r"\p{Lu}{1,3}\d{2,3}")
 
 
+@lru_cache(maxsize=8192)
 def _key(s: str) -> str:
     """Matching key of lexicon entries and of text already tone-folded (doc.norm)."""
     return fold_tones(s).lower()
@@ -79,13 +80,18 @@ class _Lexicon:
         entries = self.index.get(toks[i].text if cs else toks[i].key)
         if not entries:
             return None
-        for ws, value in entries:
+        size = len(toks)
+        for ws, value in entries:  # plain loops: this runs ~300 times per article
             n = len(ws)
             if n == 1:
                 return 1, value
-            if i + n <= len(toks) and all(
-                    (toks[i + k].text if cs else toks[i + k].key) == ws[k]
-                    and not toks[i + k].nl_before for k in range(1, n)):
+            if i + n > size:
+                continue
+            for k in range(1, n):
+                t = toks[i + k]
+                if (t.text if cs else t.key) != ws[k] or t.nl_before:
+                    break
+            else:
                 return n, value
         return None
 
@@ -175,14 +181,19 @@ def _may_name(text: str) -> bool:
 
 def _tokens(text: str, offset: int) -> list[_Tok]:
     out: list[_Tok] = []
+    append = out.append
+    if "\n" not in text:
+        for m in _TOKEN.finditer(text):
+            a, b = m.span()
+            t = m.group()
+            append(_Tok(t, t.lower(), offset + a, offset + b, t[0].isalnum(), False))
+        return out
     pos = 0
-    lines = "\n" in text
-    find = text.find
-    for t in _TOKEN.findall(text):
-        a = find(t, pos)
-        out.append(_Tok(t, t.lower(), offset + a, offset + a + len(t), t[0].isalnum(),
-                        lines and "\n" in text[pos:a]))
-        pos = a + len(t)
+    for m in _TOKEN.finditer(text):
+        a, b = m.span()
+        t = m.group()
+        append(_Tok(t, t.lower(), offset + a, offset + b, t[0].isalnum(), "\n" in text[pos:a]))
+        pos = b
     return out
 
 

@@ -198,3 +198,13 @@ def test_province_named_as_on_the_article_date(published, province, city_provinc
     out = by_name(locations.extract(doc))
     assert out[("phường", "Phú Bài")].province == province
     assert out[("thành phố", "Huế")].province == city_province
+
+
+def test_a_province_acronym_resolves_like_its_name() -> None:
+    """"TP HCM" is thành phố Hồ Chí Minh, resolved exactly with its code."""
+    from extractor import extract
+
+    rec = extract("Công an TP HCM bắt đối tượng\n\nNgày 5/3/2024, Công an TP HCM phối hợp với Công an "
+                  "thị xã Trảng Bàng bắt giữ 3 đối tượng mua bán trái phép chất ma túy trên địa bàn.\n")
+    hcm = next(loc for loc in rec.locations if loc.name == "Hồ Chí Minh")
+    assert (hcm.level, hcm.status, hcm.code) == ("thành phố", "exact", "79")

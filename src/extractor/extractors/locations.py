@@ -591,6 +591,7 @@ def _resolve_acronyms(sc: _Scan) -> None:
         if len(same) == 1:
             m.name = next(iter(same))
             m.units = next(x.units for x in named if x.name == m.name)
+            m.known = next(x.known for x in named if x.name == m.name)
             keep.append(m)
             continue
         if m.tier in ("province", "city"):
@@ -598,7 +599,7 @@ def _resolve_acronyms(sc: _Scan) -> None:
                      and _initials(u.name) == m.name and u.level in _TIER_LEVELS[m.tier]}
             if len(provs) == 1:
                 u = next(iter(provs.values()))
-                m.name, m.units, m.level = u.name, (u,), u.level
+                m.name, m.units, m.level, m.known = u.name, (u,), u.level, True
                 keep.append(m)
     sc.mentions = keep
 

@@ -72,3 +72,29 @@ def test_show_prints_an_article(corpus_db: Path) -> None:
 
 def test_gold_covers_every_corpus_article() -> None:
     assert {p.stem for p in CORPUS.glob("*.txt")} == {p.stem for p in GOLD.glob("*.json") if p.stem != "baseline"}
+
+
+def test_group_commit_writes_whole_articles(tmp_path: Path) -> None:
+    """Articles are committed in groups; a group left open (as by a crash) loses only whole
+    articles, and what was committed before it stays."""
+    import sqlite3 as sq
+
+    from extractor import extract
+    from extractor.store import GroupCommit, open_db, write_article
+
+    db_path = tmp_path / "g.db"
+    db = open_db(db_path)
+    group = GroupCommit(db, max_articles=2, max_seconds=60)
+    texts = {p.stem: p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("00*.txt"))}
+    for i, (aid, text) in enumerate(texts.items()):
+        group.begin()
+        write_article(db, extract(text, article_id=aid), "t")
+        group.tick()
+        if i == 2:
+            break  # three written: two committed as a group, the third still open
+    other = sq.connect(db_path)
+    assert other.execute("SELECT count(*) FROM articles").fetchone()[0] == 2
+    db.conn.rollback()  # what a crash does to the open group
+    assert other.execute("SELECT count(*) FROM articles").fetchone()[0] == 2
+    n = other.execute("SELECT count(*) FROM dates WHERE article_id NOT IN (SELECT article_id FROM articles)").fetchone()[0]
+    assert n == 0

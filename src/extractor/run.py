@@ -25,6 +25,7 @@ from .models import ArticleFacts
 from .pipeline import PIPELINE_VERSION, process
 from .store import (
     FACT_TABLES,
+    GroupCommit,
     finish_run,
     open_db,
     record_error,
@@ -106,6 +107,7 @@ def run(paths: Sequence[str | Path], db_path: str | Path, *, workers: int = 1,
     run_id = start_run(db, PIPELINE_VERSION, [str(p) for p in paths])
     summary = RunSummary(run_id)
     done = {} if force else stored_hashes(db)
+    group = GroupCommit(db)
 
     def todo() -> Iterator[SourceRecord]:
         for item in iter_inputs(paths, fmt=fmt, max_bytes=max_bytes):
@@ -126,6 +128,7 @@ def run(paths: Sequence[str | Path], db_path: str | Path, *, workers: int = 1,
             record_error(db, run_id, rec.source, rec.article_id, result)
         else:
             ts = time.perf_counter()
+            group.begin()
             if len(result) == 3:  # rows from a worker: the text comes back from the input
                 rows, counts, timings = result  # type: ignore[misc]
                 rows["articles"][0]["text"] = rec.text
@@ -134,6 +137,7 @@ def run(paths: Sequence[str | Path], db_path: str | Path, *, workers: int = 1,
                 facts, timings = result  # type: ignore[misc]
                 write_article(db, facts, PIPELINE_VERSION)
                 counts = {k: len(getattr(facts, k)) for k in FACT_TABLES}
+            group.tick()
             timings = {**timings, "store": time.perf_counter() - ts}
             summary.articles += 1
             for k in FACT_TABLES:
@@ -151,6 +155,8 @@ def run(paths: Sequence[str | Path], db_path: str | Path, *, workers: int = 1,
             _run_parallel(todo(), workers, store)
     except KeyboardInterrupt:
         summary.interrupted = True
+    finally:
+        group.commit()  # whole articles only: a half-written one was rolled back to its savepoint
     summary.seconds = time.perf_counter() - t0
     finish_run(db, run_id, articles=summary.articles, skipped=summary.skipped,
                errors=len(summary.errors), facts=summary.facts, seconds=summary.seconds,

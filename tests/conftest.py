@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from extractor.document import Document
+from extractor.models import Sentence
+from extractor.segment import segment
+from extractor.sentences import split_sentences
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -21,3 +28,23 @@ def corpus_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert summary.articles == len(list(CORPUS.glob("*.txt")))
     assert not summary.errors
     return db
+
+
+def load_cases(kind: str) -> list[dict[str, Any]]:
+    """The golden cases of one extractor: tests/cases/<kind>.json, [{"req", "res"}, …]."""
+    return json.loads((ROOT / "tests" / "cases" / f"{kind}.json").read_text(encoding="utf-8"))
+
+
+def page_doc(body: str, headline: str = "Bản tin tổng hợp hoạt động của lực lượng Công an cơ sở") -> Document:
+    """A one-paragraph page (headline + body), segmented and split as the pipeline does."""
+    doc = Document("t", f"{headline}\n\n{body}\n")
+    segment(doc)
+    split_sentences(doc)
+    return doc
+
+
+def sentence_doc(text: str) -> Document:
+    """The whole text as one sentence, without segmentation: for inputs no page would have."""
+    doc = Document("t", text)
+    doc.set_sentences([Sentence(index=0, start=0, end=len(doc.norm), segment=0)])
+    return doc

@@ -15,23 +15,20 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from extractor.document import Document
-from extractor.extractors import awards
-from extractor.models import Sentence
+from conftest import load_cases, page_doc, sentence_doc
 from extractor.segment import segment
 from extractor.sentences import split_sentences
+from extractor.document import Document
+from extractor.extractors import awards
 
-CASES = json.loads((Path(__file__).parent / "cases" / "awards.json").read_text(encoding="utf-8"))
+CASES = load_cases("awards")
 ROOT = Path(__file__).resolve().parents[1]
 KEYS = ("award", "issuer", "collectives", "individuals", "total")
 HEADLINE = "Bản tin tổng hợp hoạt động của lực lượng Công an cơ sở"
 
 
 def _doc(body: str) -> Document:
-    doc = Document("t", f"{HEADLINE}\n\n{body}\n")
-    segment(doc)
-    split_sentences(doc)
-    return doc
+    return page_doc(body, HEADLINE)
 
 
 def run(body: str) -> list[dict]:
@@ -39,9 +36,7 @@ def run(body: str) -> list[dict]:
 
 
 def _raw(text: str) -> Document:
-    doc = Document("t", text)
-    doc.set_sentences([Sentence(index=0, start=0, end=len(doc.norm), segment=0)])
-    return doc
+    return sentence_doc(text)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["req"][:50] for c in CASES])

@@ -14,11 +14,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import load_cases
 from extractor.document import Document
 from extractor.extractors import counts
 from extractor.models import Sentence
 
-CASES = json.loads((Path(__file__).parent / "cases" / "counts.json").read_text(encoding="utf-8"))
+CASES = load_cases("counts")
 KEYS = ("text", "value", "unit", "qualifier", "of")
 
 

@@ -16,13 +16,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import load_cases
 from extractor.document import Document
 from extractor.extractors import dates
 from extractor.models import Sentence
 from extractor.segment import segment
 from extractor.sentences import split_sentences
 
-CASES = json.loads((Path(__file__).parent / "cases" / "dates.json").read_text(encoding="utf-8"))
+CASES = load_cases("dates")
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
 

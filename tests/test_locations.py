@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import load_cases
 from extractor.document import Document
 from extractor.extractors import locations
 from extractor.gazetteer import gazetteer
@@ -18,7 +19,7 @@ from extractor.normalize import match_key
 from extractor.segment import segment
 from extractor.sentences import split_sentences
 
-CASES = json.loads((Path(__file__).parent / "cases" / "locations.json").read_text("utf-8"))
+CASES = load_cases("locations")
 KEYS = ("level", "name", "province", "district")
 
 

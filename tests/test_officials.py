@@ -15,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import load_cases
 from extractor import extract
 from extractor.document import Document
 from extractor.extractors import officials
@@ -22,7 +23,7 @@ from extractor.models import Sentence
 from extractor.segment import segment
 from extractor.sentences import split_sentences
 
-CASES = json.loads((Path(__file__).parent / "cases" / "officials.json").read_text(encoding="utf-8"))
+CASES = load_cases("officials")
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 HEAD = "Hội nghị sơ kết phong trào toàn dân bảo vệ an ninh Tổ quốc\n\n"
 

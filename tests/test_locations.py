@@ -209,3 +209,13 @@ def test_a_province_acronym_resolves_like_its_name() -> None:
                   "thị xã Trảng Bàng bắt giữ 3 đối tượng mua bán trái phép chất ma túy trên địa bàn.\n")
     hcm = next(loc for loc in rec.locations if loc.name == "Hồ Chí Minh")
     assert (hcm.level, hcm.status, hcm.code) == ("thành phố", "exact", "79")
+
+
+def test_a_numbered_commune_whose_stem_is_a_ward_elsewhere() -> None:
+    """"xã Hố Nai 3" is its own commune even though "Hố Nai" is only a phường."""
+    from extractor import extract
+
+    rec = extract("Công an xã Hố Nai 3 ra quân\n\nNgày 5/3/2024, Công an xã Hố Nai 3, huyện Trảng Bom "
+                  "tổ chức ra quân tuần tra trên địa bàn.\n")
+    loc = next(x for x in rec.locations if x.level == "xã")
+    assert (loc.name, loc.status, loc.code, loc.province) == ("Hố Nai 3", "exact", "26272", "Đồng Nai")

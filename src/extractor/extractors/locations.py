@@ -282,6 +282,12 @@ def _name_after(sc: _Scan, pos: int, trig: _Trigger, sent_end: int
                     if n2 > len(words) and u2:
                         written = text[i:i + len(" ".join(longer[:n2]))]
                         words, n, units = written.split(" "), n2, u2
+        if not n:  # a numbered name whose stem is no unit of this level: "xã Hố Nai 3"
+            t = _TRAILING_NUM.match(text, i + len(" ".join(words)), sent_end)
+            if t:
+                n3, u3 = _gaz_match(g, words + [t.group(1)], trig.tier, trig.level)
+                if n3 == len(words) + 1:
+                    return " ".join(words) + " " + t.group(1), t.end(), u3, False, True
         if n:
             name = " ".join(words[:n])
             end = i + len(name)

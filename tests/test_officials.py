@@ -15,11 +15,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import load_cases
+from conftest import load_cases, sentence_doc
 from extractor import extract
 from extractor.document import Document
 from extractor.extractors import officials
-from extractor.models import Sentence
 from extractor.segment import segment
 from extractor.sentences import split_sentences
 
@@ -35,11 +34,7 @@ def _doc(text: str) -> Document:
     return doc
 
 
-def _one_sentence_doc(text: str) -> Document:
-    """The whole text as one body sentence (no segmentation, for odd inputs)."""
-    doc = Document("t", text)
-    doc.set_sentences([Sentence(index=0, start=0, end=len(doc.norm), segment=0)])
-    return doc
+_one_sentence_doc = sentence_doc  # the whole text as one body sentence, for odd inputs
 
 
 def _facts(text: str) -> list[dict]:

@@ -98,9 +98,6 @@ class Document:
             "in_caption": bool(s and s.in_caption),
         }
 
-    def _source_span(self, start: int, end: int) -> tuple[int, int]:
-        return self.normalized.to_source(start, end)
-
     def to_record(self) -> ArticleFacts:
         """The validated record of this article, all spans in stored-text coordinates."""
         if self.normalized.starts is None:
@@ -110,11 +107,11 @@ class Document:
         else:
             segs = []
             for sg in self.segments:
-                s, e = self._source_span(sg.start, sg.end)
+                s, e = self.normalized.to_source(sg.start, sg.end)
                 segs.append(sg.model_copy(update={"start": s, "end": e}))
             sents = []
             for st in self.sentences:
-                s, e = self._source_span(st.start, st.end)
+                s, e = self.normalized.to_source(st.start, st.end)
                 sents.append(st.model_copy(update={"start": s, "end": e}))
         return ArticleFacts(
             article_id=self.article_id,

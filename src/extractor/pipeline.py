@@ -13,6 +13,7 @@ from . import __version__
 from .document import Document
 from .extractors import ORDER
 from .models import ArticleFacts
+from .resolve import resolve
 from .segment import segment
 from .sentences import split_sentences
 
@@ -34,14 +35,9 @@ def process(doc: Document) -> Document:
     for name in ORDER:
         mod = _EXTRACTORS[name]
         timed(name, lambda mod=mod, name=name: setattr(doc, name, mod.extract(doc)))
-    timed("resolve", lambda: _resolve(doc))
+    timed("resolve", lambda: resolve(doc))
     return doc
 
-
-def _resolve(doc: Document) -> None:
-    from .resolve import resolve
-
-    resolve(doc)
 
 
 def extract(text: str, *, article_id: str | None = None) -> ArticleFacts:

@@ -88,25 +88,28 @@ def scorable(kind: str, item: dict[str, Any]) -> bool:
     return True
 
 
+def _match_keys(gold: list[Any], pred: list[Any]) -> tuple[list[tuple[int, int]], list[int], list[int]]:
+    """Greedy multiset matching of two key lists: matched index pairs, unmatched gold, unmatched pred."""
+    used = [False] * len(pred)
+    pairs, misses = [], []
+    for i, k in enumerate(gold):
+        for j, pk in enumerate(pred):
+            if not used[j] and pk == k:
+                used[j] = True
+                pairs.append((i, j))
+                break
+        else:
+            misses.append(i)
+    return pairs, misses, [j for j, u in enumerate(used) if not u]
+
+
 def greedy_match(kind: str, gold: list[dict[str, Any]], pred: list[dict[str, Any]]
                  ) -> tuple[list[tuple[dict[str, Any], dict[str, Any]]], list[dict[str, Any]], list[dict[str, Any]]]:
     """Pairs, unmatched gold (misses), unmatched predictions (false positives)."""
     gold = [g for g in gold if scorable(kind, g)]
     pred = [p for p in pred if scorable(kind, p)]
-    used = [False] * len(pred)
-    pkeys = [item_key(kind, p) for p in pred]
-    pairs, misses = [], []
-    for g in gold:
-        k = item_key(kind, g)
-        for j, pk in enumerate(pkeys):
-            if not used[j] and pk == k:
-                used[j] = True
-                pairs.append((g, pred[j]))
-                break
-        else:
-            misses.append(g)
-    fps = [p for j, p in enumerate(pred) if not used[j]]
-    return pairs, misses, fps
+    pairs, misses, fps = _match_keys([item_key(kind, g) for g in gold], [item_key(kind, p) for p in pred])
+    return [(gold[i], pred[j]) for i, j in pairs], [gold[i] for i in misses], [pred[j] for j in fps]
 
 
 @dataclass
@@ -222,18 +225,10 @@ def score_article(gold: dict[str, Any], pred: dict[str, Any] | None, gs: GroupSc
                 gs.attrs["officials.rank"].add(ok)
                 if not ok:
                     errs.attribute_errors.append(f"rank of {g['name']}: {p.get('rank')!r} ≠ {g.get('rank')!r}")
-                gt = [org_key(t) for t in g.get("titles") or []]
-                pt = [org_key(t) for t in p.get("titles") or []]
-                used = [False] * len(pt)
-                tp = 0
-                for t in gt:
-                    for j, u in enumerate(pt):
-                        if not used[j] and u == t:
-                            used[j] = True
-                            tp += 1
-                            break
-                gs.titles.add(Tally(tp, len(pt) - tp, len(gt) - tp))
-                if tp != len(gt) or tp != len(pt):
+                tpairs, tmiss, tfp = _match_keys([org_key(t) for t in g.get("titles") or []],
+                                                 [org_key(t) for t in p.get("titles") or []])
+                gs.titles.add(Tally(len(tpairs), len(tfp), len(tmiss)))
+                if tmiss or tfp:
                     errs.attribute_errors.append(
                         f"titles of {g['name']}: {p.get('titles')} ≠ {g.get('titles')}")
             elif kind == "counts":

@@ -75,3 +75,63 @@ def test_places_let_facts_be_grouped_by_province_in_one_query(corpus_db: Path) -
     today = dict(con.execute(
         "SELECT province_2025, count(*) FROM articles WHERE province IS NOT NULL GROUP BY province_2025").fetchall())
     assert today.get("Lào Cai", 0) >= 1  # Yên Bái merged into Lào Cai on 1 July 2025
+
+
+def _index_names(db_path: Path) -> set[str]:
+    con = sqlite3.connect(db_path)
+    try:
+        return {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    finally:
+        con.close()
+
+
+def _fts_ok(db_path: Path) -> int:
+    """Documents in the search index (its per-document table: a SELECT on the index itself reads
+    the articles table), after FTS5's own check that it matches the articles table."""
+    con = sqlite3.connect(db_path)
+    try:
+        con.execute("INSERT INTO articles_fts(articles_fts, rank) VALUES('integrity-check', 1)")
+        return con.execute("SELECT count(*) FROM articles_fts_docsize").fetchone()[0]
+    finally:
+        con.close()
+
+
+def test_a_bulk_load_builds_its_indexes_once_at_the_end(tmp_path: Path) -> None:
+    from extractor.pipeline import PIPELINE_VERSION, extract
+    from extractor.store import bulk_load_pending, finish_bulk_load, write_article
+
+    path = tmp_path / "facts.db"
+    db = open_db(path, bulk=True)
+    assert bulk_load_pending(db)
+    write_article(db, extract("Ngày 5/3/2024, Công an xã Lộc Yên ra mắt mô hình “Camera an ninh”.",
+                              article_id="a1"), PIPELINE_VERSION)
+    assert search(db, "Loc Yen") == []  # not indexed yet
+    # a reader opening the database meanwhile neither builds nor waits for the indexes
+    reader = open_db(path)
+    assert bulk_load_pending(reader) and "idx_locations_name" not in _index_names(path)
+    reader.close()
+    assert finish_bulk_load(db) and not bulk_load_pending(db)
+    assert [r["article_id"] for r in search(db, "Loc Yen")] == ["a1"]
+    assert "idx_locations_name" in _index_names(path)
+    # from now on the triggers keep the index current: a rewritten article is searched anew
+    write_article(db, extract("Ngày 6/3/2024, Công an phường Hưng Dũng tổ chức hội nghị.",
+                              article_id="a1"), PIPELINE_VERSION)
+    assert search(db, "Loc Yen") == [] and len(search(db, "Hung Dung")) == 1
+    assert _fts_ok(path) == 1
+    db.close()
+    # a later run into a database that has articles keeps the live index (no rebuild of it all)
+    again = open_db(path, bulk=True)
+    assert not bulk_load_pending(again) and not finish_bulk_load(again)
+    again.close()
+
+
+def test_a_run_into_a_new_database_ends_with_its_search_index_complete(corpus_db: Path) -> None:
+    con = sqlite3.connect(corpus_db)
+    n = con.execute("SELECT count(*) FROM articles").fetchone()[0]
+    triggers = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    con.close()
+    assert _fts_ok(corpus_db) == n
+    assert {"articles_ai", "articles_ad", "articles_au"} <= triggers
+    assert {f"idx_{t}_{c}" for t, c in
+            (("dates", "value"), ("locations", "name"), ("officials", "name"), ("models", "name"),
+             ("counts", "unit"), ("awards", "award"))} <= _index_names(corpus_db)

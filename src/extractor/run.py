@@ -4,7 +4,8 @@ Inputs stream from :func:`extractor.ingest.iter_inputs`. Articles already stored
 content hash and pipeline version are skipped, so an interrupted run resumes where it stopped.
 With ``workers > 1`` extraction runs in worker processes over a bounded window of pending
 articles (memory does not grow with the archive); the parent process is the single SQLite
-writer, one transaction per article.
+writer, committing whole articles in groups. A run into a new database builds its full-text
+and value indexes once at the end (:func:`extractor.store.finish_bulk_load`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from .pipeline import PIPELINE_VERSION, process
 from .store import (
     FACT_TABLES,
     GroupCommit,
+    finish_bulk_load,
     finish_run,
     open_db,
     record_error,
@@ -103,7 +105,7 @@ def run(paths: Sequence[str | Path], db_path: str | Path, *, workers: int = 1,
         on_article: Callable[[str], None] | None = None) -> RunSummary:
     """Process ``paths`` into the database at ``db_path`` and return what was done."""
     t0 = time.perf_counter()
-    db = open_db(db_path)
+    db = open_db(db_path, bulk=True)
     run_id = start_run(db, PIPELINE_VERSION, [str(p) for p in paths])
     summary = RunSummary(run_id)
     done = {} if force else stored_hashes(db)
@@ -157,6 +159,10 @@ def run(paths: Sequence[str | Path], db_path: str | Path, *, workers: int = 1,
         summary.interrupted = True
     finally:
         group.commit()  # whole articles only: a half-written one was rolled back to its savepoint
+    try:
+        finish_bulk_load(db)  # a new database's search and value indexes, built once
+    except KeyboardInterrupt:  # the next run builds them
+        summary.interrupted = True
     summary.seconds = time.perf_counter() - t0
     finish_run(db, run_id, articles=summary.articles, skipped=summary.skipped,
                errors=len(summary.errors), facts=summary.facts, seconds=summary.seconds,

@@ -154,9 +154,9 @@ def load_shards(shards_dir: str | Path, db_path: str | Path) -> int:
 
     Each shard is one transaction that replaces its articles whole, so an interrupted load
     resumes by loading again, and loading twice changes nothing."""
-    from .store import open_db, write_rows
+    from .store import finish_bulk_load, open_db, write_rows
 
-    db = open_db(db_path)
+    db = open_db(db_path, bulk=True)
     n = 0
     try:
         for shard in iter_shards(shards_dir):
@@ -165,6 +165,7 @@ def load_shards(shards_dir: str | Path, db_path: str | Path) -> int:
                 continue
             write_rows(db, rows)
             n += len(rows["articles"])
+        finish_bulk_load(db)  # a new database's search and value indexes, built once
     finally:
         db.close()
     return n

@@ -16,6 +16,7 @@ decodes VIQR, so :func:`decode_viqr` does, from the RFC 1456 table in ``resource
 from __future__ import annotations
 
 import codecs
+import re
 import unicodedata
 from functools import cache, lru_cache
 
@@ -291,13 +292,14 @@ _VIET_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323\u0302\u0306\u031b")
 def _only_clean_chars(sample: str) -> bool:
     """Beyond ASCII only Vietnamese letters, typography and spaces: nothing a legacy-font
     surface (µ « ¸ ø ï ñ) or mojibake (Ã Â Æ) is made of."""
-    return sample.translate(_clean_table()).isascii()
+    return _unclean_char().search(sample) is None
 
 
 @cache
-def _clean_table() -> dict[int, None]:
-    """str.translate table deleting Vietnamese letters, typography and spaces."""
-    return {ord(c): None for c in _clean_chars()}
+def _unclean_char() -> re.Pattern[str]:
+    """One character beyond ASCII that is not a Vietnamese letter, typography or a space (a
+    character class: the scan runs in C, about 20× faster than deleting with str.translate)."""
+    return re.compile("[^\\x00-\\x7f" + "".join(re.escape(c) for c in sorted(_clean_chars())) + "]")
 
 
 @cache
@@ -353,6 +355,7 @@ _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _CONTROL_OK = frozenset(b"\t\n\r\x0c\x1b")
+_CONTROL_BAD = bytes(b for b in range(0x20) if b not in _CONTROL_OK)
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
@@ -393,7 +396,7 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     head = data[:65536]
     if b"\x00" in head:
         raise DecodeError("binary data (NUL bytes), not text")
-    controls = sum(1 for b in head if b < 0x20 and b not in _CONTROL_OK)
+    controls = len(head) - len(head.translate(None, _CONTROL_BAD))
     if controls > 0.05 * len(head):
         raise DecodeError(f"binary data ({controls} control bytes in the first {len(head)}), "
                           "not text")

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
+from conftest import CORPUS
 from extractor.document import Document
 from extractor.segment import segment
-from extractor.sentences import split_sentences
+from extractor.sentences import sent_tokenize, split_sentences
 
 
 def _sentences(text: str) -> list[str]:
@@ -29,3 +33,31 @@ def test_every_sentence_points_into_the_text() -> None:
     split_sentences(doc)
     assert [text[s.start:s.end] for s in doc.sentences][1:] == [
         "Câu một có 5 vụ.", "Câu hai, Q. Giám đốc Sở phát biểu.", "Câu ba kết thúc."]
+
+
+# underthesea's tokenizer scans character by character; ours jumps between ".?!" and must give
+# exactly its sentences: ellipses, numbers, abbreviations, runs of "?!", trailing spaces.
+_PIECES = ["Công an", " xã", "TP", "Q", "e.g", "1.500.000", "15.12.2025", "Ông", "tp", "..", "...",
+           "....", "?!", "!", "?", ".", " ", "  ", "\t", "\n", "\r\n", "A", "b", "3", "…", "“Camera”"]
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=40).map("".join))
+def test_sentence_tokenizer_equals_underthesea_on_any_text(text: str) -> None:
+    from underthesea import sent_tokenize as underthesea_sent_tokenize
+
+    assert sent_tokenize(text) == underthesea_sent_tokenize(text)
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=300))
+def test_sentence_tokenizer_equals_underthesea_on_random_strings(text: str) -> None:
+    from underthesea import sent_tokenize as underthesea_sent_tokenize
+
+    assert sent_tokenize(text) == underthesea_sent_tokenize(text)
+
+
+def test_sentence_tokenizer_equals_underthesea_on_the_corpus() -> None:
+    from underthesea import sent_tokenize as underthesea_sent_tokenize
+
+    for path in sorted(CORPUS.glob("*.txt")):
+        for para in path.read_text(encoding="utf-8").split("\n"):
+            assert sent_tokenize(para) == underthesea_sent_tokenize(para), (path.name, para)

@@ -28,11 +28,10 @@ from .store import (
     FACT_TABLES,
     GroupCommit,
     PackedRows,
-    article_rows,
     finish_bulk_load,
     finish_run,
     open_db,
-    pack_rows,
+    packed_rows,
     record_error,
     start_run,
     stored_hashes,
@@ -100,9 +99,7 @@ def _safe_extract_rows(rec: SourceRecord) -> _Rows | str:
         return result
     facts, timings = result
     t = time.perf_counter()
-    rows = article_rows(facts, PIPELINE_VERSION)
-    rows["articles"][0]["text"] = None
-    packed = pack_rows(rows)
+    packed = packed_rows(facts, PIPELINE_VERSION, text=False)
     timings = {**timings, "rows": time.perf_counter() - t}
     return packed, {k: len(getattr(facts, k)) for k in FACT_TABLES}, timings
 

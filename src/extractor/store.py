@@ -29,6 +29,8 @@ FACT_TABLES: dict[str, list[str]] = {
     "counts": ["value", "unit", "qualifier", "of"],
     "awards": ["award", "issuer", "collectives", "individuals", "total", "issuer_org"],
 }
+# Rows ready for ``executemany``: per table, the column names and one tuple per row.
+PackedRows = dict[str, tuple[tuple[str, ...], list[tuple[Any, ...]]]]
 _PROVENANCE = {"text": str, "start": int, "end": int, "sentence": int, "in_caption": int}
 _TYPES: dict[str, Any] = {
     "value": str, "year_inferred_from": str, "level": str, "name": str, "province": str,
@@ -200,39 +202,61 @@ def _cell(v: Any) -> Any:
     return v
 
 
+# Columns of the articles table, in the order packed rows carry them.
+_ARTICLE_COLS = ("article_id", "source", "url", "encoding", "content_hash", "pipeline_version",
+                 "schema_version", "title", "published", "authors", "event_date", "province",
+                 "province_2025", "text", "n_facts", "processed_at")
+_ROW_TABLES = ("articles", "segments", "sentences", *FACT_TABLES, "places")
+# values stored as they are; anything else (lists, dicts, bools) goes through _cell
+_PLAIN = frozenset({str, int, float, type(None)})
+
+
 def article_rows(rec: ArticleFacts, version: str) -> dict[str, list[dict[str, Any]]]:
-    """The rows of every table for one article."""
+    """The rows of every table for one article, as dicts (Parquet shards, tests)."""
+    packed = packed_rows(rec, version)
+    return {t: [dict(zip(packed[t][0], r, strict=True)) for r in packed[t][1]] if t in packed else []
+            for t in _ROW_TABLES}
+
+
+def packed_rows(rec: ArticleFacts, version: str, *, text: bool = True) -> PackedRows:
+    """The rows of every table for one article, packed for ``executemany`` (tables without rows
+    left out). ``text=False`` leaves the article text out (``None``): a worker process does not
+    send back the text its parent already holds."""
     aid = rec.article_id
     n = sum(len(getattr(rec, t)) for t in FACT_TABLES)
-    rows: dict[str, list[dict[str, Any]]] = {
-        "articles": [{
-            "article_id": aid, "source": rec.source, "url": rec.url, "encoding": rec.encoding,
-            "content_hash": rec.content_hash, "pipeline_version": version,
-            "schema_version": SCHEMA_VERSION, "title": rec.title, "published": rec.published,
-            "authors": json.dumps(rec.authors, ensure_ascii=False), "event_date": rec.event_date,
-            "province": rec.province, "province_2025": _province_2025(rec.province), "text": rec.text, "n_facts": n, "processed_at": _now(),
-        }],
-        # ``__dict__`` is the fields' values (flat models of plain types): model_dump's
-        # serializer walk costs more than the rest of the row building
-        "segments": [{"article_id": aid, "idx": i, **s.__dict__} for i, s in enumerate(rec.segments)],
-        "sentences": [{"article_id": aid, "idx": s.index, "start": s.start, "end": s.end,
-                       "segment": s.segment, "in_caption": int(s.in_caption),
-                       "in_title": int(s.in_title)} for s in rec.sentences],
-    }
+    out: PackedRows = {"articles": (_ARTICLE_COLS, [(
+        aid, rec.source, rec.url, rec.encoding, rec.content_hash, version, SCHEMA_VERSION,
+        rec.title, rec.published, json.dumps(rec.authors, ensure_ascii=False), rec.event_date,
+        rec.province, _province_2025(rec.province), rec.text if text else None, n, _now())])}
+    # ``__dict__`` is the fields' values (flat models of plain types): model_dump's serializer
+    # walk costs more than the rest of the row building
+    if rec.segments:
+        keys = tuple(rec.segments[0].__dict__)
+        out["segments"] = (("article_id", "idx", *keys),
+                           [(aid, i, *s.__dict__.values()) for i, s in enumerate(rec.segments)])
+    if rec.sentences:
+        out["sentences"] = (
+            ("article_id", "idx", "start", "end", "segment", "in_caption", "in_title"),
+            [(aid, s.index, s.start, s.end, s.segment, int(s.in_caption), int(s.in_title))
+             for s in rec.sentences])
     places: dict[str, dict[str, Any]] = {}
     for table, cols in FACT_TABLES.items():
-        out = []
-        for i, f in enumerate(getattr(rec, table)):
-            d = dict(f.__dict__)
+        facts = getattr(rec, table)
+        if not facts:
+            continue
+        rows = []
+        for i, f in enumerate(facts):
+            d = f.__dict__
             if table == "locations":
-                d["place_id"] = _place(d, places)
-            row = {"article_id": aid, "idx": i}
-            row.update({k: _cell(d[k]) for k in _PROVENANCE})
-            row.update({c: _cell(d.get(c)) for c in cols})
-            out.append(row)
-        rows[table] = out
-    rows["places"] = list(places.values())
-    return rows
+                d = {**d, "place_id": _place(d, places)}
+            vals = [d[k] for k in _PROVENANCE] + [d.get(c) for c in cols]
+            rows.append((aid, i, *[v if type(v) in _PLAIN else _cell(v) for v in vals]))
+        out[table] = (("article_id", "idx", *_PROVENANCE, *cols), rows)
+    if places:
+        prow = list(places.values())
+        pcols = tuple(prow[0])
+        out["places"] = (pcols, [tuple(r.get(c) for c in pcols) for r in prow])
+    return out
 
 
 def _place(loc: dict[str, Any], places: dict[str, dict[str, Any]]) -> str | None:
@@ -280,16 +304,11 @@ def _province_2025(province: str | None) -> str | None:
 
 def write_article(db: sqlite_utils.Database, rec: ArticleFacts, version: str) -> None:
     """Replace one article and all its facts, atomically."""
-    write_rows(db, article_rows(rec, version))
-
-
-# Rows ready for ``executemany``: per table, the column names and one tuple per row.
-PackedRows = dict[str, tuple[tuple[str, ...], list[tuple[Any, ...]]]]
+    write_packed(db, packed_rows(rec, version))
 
 
 def pack_rows(rows: dict[str, list[dict[str, Any]]]) -> PackedRows:
-    """The rows of :func:`article_rows` as column names + tuples: cheaper to pickle between
-    processes and written without another pass over the dicts."""
+    """Rows as dicts (:func:`article_rows`, a Parquet shard) packed as column names + tuples."""
     out: PackedRows = {}
     for table, rs in rows.items():
         if rs:

@@ -135,3 +135,23 @@ def test_a_run_into_a_new_database_ends_with_its_search_index_complete(corpus_db
     assert {f"idx_{t}_{c}" for t, c in
             (("dates", "value"), ("locations", "name"), ("officials", "name"), ("models", "name"),
              ("counts", "unit"), ("awards", "award"))} <= _index_names(corpus_db)
+
+
+def test_articles_written_together_give_the_rows_written_one_by_one(tmp_path: Path) -> None:
+    """A parallel run writes each worker's chunk with one statement per table."""
+    from extractor.pipeline import PIPELINE_VERSION, extract
+    from extractor.store import merge_packed, packed_rows, write_packed
+
+    texts = {"a": "Ngày 5/3/2024, Công an xã Lộc Yên, huyện Hương Khê ra mắt mô hình “Camera an ninh”.",
+             "b": "Đại tá Nguyễn Văn An, Giám đốc Công an tỉnh Hà Tĩnh trao Giấy khen cho 3 tập thể.",
+             "c": "Chiều 20/10, xã Lộc Yên tổ chức hội nghị với 120 đại biểu."}
+    parts = [packed_rows(extract(t, article_id=k), PIPELINE_VERSION) for k, t in texts.items()]
+    dumps = []
+    for name, writes in (("one", [[p] for p in parts]), ("merged", [parts])):
+        db = open_db(tmp_path / f"{name}.db")
+        for w in writes:
+            write_packed(db, merge_packed(w))
+        dumps.append({t: sorted(db.execute(f"SELECT * FROM [{t}]").fetchall(), key=repr)
+                      for t in ("segments", "sentences", "places", *FACT_TABLES)})
+        db.close()
+    assert dumps[0] == dumps[1] and dumps[0]["locations"] and dumps[0]["awards"]

@@ -30,12 +30,14 @@ from .store import (
     PackedRows,
     finish_bulk_load,
     finish_run,
+    merge_packed,
     open_db,
     packed_rows,
     record_error,
     start_run,
     stored_hashes,
     write_article,
+    with_text,
     write_packed,
 )
 
@@ -133,39 +135,58 @@ def run(paths: Sequence[str | Path], db_path: str | Path, *, workers: int = 1,
                 continue
             yield item
 
-    def store(rec: SourceRecord, result: tuple[ArticleFacts, dict[str, float]] | _Rows | str) -> None:
+    def account(counts: dict[str, int], timings: dict[str, float]) -> None:
+        summary.articles += 1
+        for k in FACT_TABLES:
+            summary.facts[k] += counts[k]
+        for k, v in timings.items():
+            summary.stage_seconds[k] = summary.stage_seconds.get(k, 0.0) + v
+
+    def failed(rec: SourceRecord, reason: str) -> None:
+        summary.errors.append((rec.source, rec.article_id, reason))
+        record_error(db, run_id, rec.source, rec.article_id, reason)
+
+    def store_one(rec: SourceRecord, result: tuple[ArticleFacts, dict[str, float]] | str) -> None:
         if isinstance(result, str):
-            summary.errors.append((rec.source, rec.article_id, result))
-            record_error(db, run_id, rec.source, rec.article_id, result)
+            failed(rec, result)
         else:
+            facts, timings = result
             ts = time.perf_counter()
             group.begin()
-            if len(result) == 3:  # rows from a worker: the text comes back from the input
-                rows, counts, timings = result  # type: ignore[misc]
-                cols, (art,) = rows["articles"]
-                i = cols.index("text")
-                rows["articles"] = (cols, [(*art[:i], rec.text, *art[i + 1:])])
-                write_packed(db, rows)
-            else:
-                facts, timings = result  # type: ignore[misc]
-                write_article(db, facts, PIPELINE_VERSION)
-                counts = {k: len(getattr(facts, k)) for k in FACT_TABLES}
+            write_article(db, facts, PIPELINE_VERSION)
             group.tick()
-            timings = {**timings, "store": time.perf_counter() - ts}
-            summary.articles += 1
-            for k in FACT_TABLES:
-                summary.facts[k] += counts[k]
-            for k, v in timings.items():
-                summary.stage_seconds[k] = summary.stage_seconds.get(k, 0.0) + v
+            account({k: len(getattr(facts, k)) for k in FACT_TABLES},
+                    {**timings, "store": time.perf_counter() - ts})
         if on_article:
             on_article(rec.article_id)
+
+    def store_chunk(recs: list[SourceRecord], results: list[_Rows | str]) -> None:
+        """A worker's chunk: its articles written together (one savepoint: whole articles)."""
+        ok = []
+        for rec, result in zip(recs, results, strict=True):
+            if isinstance(result, str):
+                failed(rec, result)
+            else:
+                ok.append((rec, result))
+        if ok:
+            ts = time.perf_counter()
+            group.begin()
+            # the text comes back from the input, not from the worker
+            write_packed(db, merge_packed([with_text(rows, rec.text) for rec, (rows, _, _) in ok]))
+            group.tick(len(ok))
+            share = (time.perf_counter() - ts) / len(ok)
+            for _, (_, counts, timings) in ok:
+                account(counts, {**timings, "store": share})
+        if on_article:
+            for rec in recs:
+                on_article(rec.article_id)
 
     try:
         if workers <= 1:
             for rec in todo():
-                store(rec, _safe_extract(rec))
+                store_one(rec, _safe_extract(rec))
         else:
-            _run_parallel(todo(), workers, store)
+            _run_parallel(todo(), workers, store_chunk)
     except KeyboardInterrupt:
         summary.interrupted = True
     finally:
@@ -183,7 +204,7 @@ def run(paths: Sequence[str | Path], db_path: str | Path, *, workers: int = 1,
 
 
 def _run_parallel(records: Iterable[SourceRecord], workers: int,
-                  store: Callable[[SourceRecord, _Rows | str], None]) -> None:
+                  store: Callable[[list[SourceRecord], list[_Rows | str]], None]) -> None:
     window = workers * 4  # chunks in flight: bounded memory, workers never idle
     warm_up()  # forked workers inherit the loaded models, lexicons and gazetteer
     pending: dict[Future[list[_Rows | str]], list[SourceRecord]] = {}
@@ -214,7 +235,7 @@ def _ignore_sigint() -> None:
 
 def _feed(pool: ProcessPoolExecutor, it: Iterator[SourceRecord], window: int,
           pending: dict[Future[list[_Rows | str]], list[SourceRecord]],
-          store: Callable[[SourceRecord, _Rows | str], None]) -> None:
+          store: Callable[[list[SourceRecord], list[_Rows | str]], None]) -> None:
     """Submit chunks of work within a bounded window and store results as they come."""
     exhausted = False
     while pending or not exhausted:
@@ -233,8 +254,7 @@ def _feed(pool: ProcessPoolExecutor, it: Iterator[SourceRecord], window: int,
                 results = fut.result()
             except Exception as e:  # a worker died
                 results = [f"worker failed: {type(e).__name__}: {e}"] * len(chunk)
-            for rec, result in zip(chunk, results, strict=True):
-                store(rec, result)
+            store(chunk, results)
 
 
 def default_workers() -> int:

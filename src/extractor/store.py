@@ -317,6 +317,28 @@ def pack_rows(rows: dict[str, list[dict[str, Any]]]) -> PackedRows:
     return out
 
 
+def with_text(rows: PackedRows, text: str) -> PackedRows:
+    """One article's packed rows with its text put back (a worker leaves it out)."""
+    cols, (art,) = rows["articles"]
+    i = cols.index("text")
+    return {**rows, "articles": (cols, [(*art[:i], text, *art[i + 1:])])}
+
+
+def merge_packed(parts: list[PackedRows]) -> PackedRows:
+    """Several articles' packed rows as one, for one ``executemany`` per table (the rows of a
+    table always have the same columns: they are built by the same code)."""
+    out: dict[str, tuple[tuple[str, ...], list[tuple[Any, ...]]]] = {}
+    for part in parts:
+        for table, (cols, rows) in part.items():
+            if table not in out:
+                out[table] = (cols, list(rows))
+            elif out[table][0] == cols:
+                out[table][1].extend(rows)
+            else:
+                raise ValueError(f"{table}: rows with columns {cols} and {out[table][0]}")
+    return out
+
+
 def write_rows(db: sqlite_utils.Database, rows: dict[str, list[dict[str, Any]]]) -> None:
     """Replace the article(s) in ``rows`` (as built by :func:`article_rows`) in one transaction;
     also what merging Parquet shards uses."""
@@ -381,9 +403,9 @@ class GroupCommit:
             self.db.conn.execute("BEGIN")
             self.n, self.started = 0, time.monotonic()
 
-    def tick(self) -> None:
-        """One article written: commit when the group is full or old enough."""
-        self.n += 1
+    def tick(self, articles: int = 1) -> None:
+        """Articles written: commit when the group is full or old enough."""
+        self.n += articles
         if self.n >= self.max_articles or time.monotonic() - self.started >= self.max_seconds:
             self.commit()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from hypothesis import given
 from hypothesis import strategies as st
+from underthesea import sent_tokenize as underthesea_sent_tokenize
 
 from conftest import CORPUS
 from extractor.document import Document
@@ -43,21 +44,15 @@ _PIECES = ["Công an", " xã", "TP", "Q", "e.g", "1.500.000", "15.12.2025", "Ôn
 
 @given(st.lists(st.sampled_from(_PIECES), max_size=40).map("".join))
 def test_sentence_tokenizer_equals_underthesea_on_any_text(text: str) -> None:
-    from underthesea import sent_tokenize as underthesea_sent_tokenize
-
     assert sent_tokenize(text) == underthesea_sent_tokenize(text)
 
 
 @given(st.text(alphabet=st.characters(codec="utf-8"), max_size=300))
 def test_sentence_tokenizer_equals_underthesea_on_random_strings(text: str) -> None:
-    from underthesea import sent_tokenize as underthesea_sent_tokenize
-
     assert sent_tokenize(text) == underthesea_sent_tokenize(text)
 
 
 def test_sentence_tokenizer_equals_underthesea_on_the_corpus() -> None:
-    from underthesea import sent_tokenize as underthesea_sent_tokenize
-
     for path in sorted(CORPUS.glob("*.txt")):
         for para in path.read_text(encoding="utf-8").split("\n"):
             assert sent_tokenize(para) == underthesea_sent_tokenize(para), (path.name, para)

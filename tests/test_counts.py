@@ -189,3 +189,26 @@ def test_golden_case_through_the_whole_pipeline(case: dict) -> None:
 
     got = [{k: c[k] for k in KEYS} for c in extract(case["req"]).contract()["counts"]]
     assert got == case["res"]
+
+
+# The unit and cue patterns are compiled as prefix trees (forward) and suffix trees (reverse) for
+# speed; they must match exactly what the plain longest-first alternation matches.
+_UNIT_WORDS = sorted(counts._lexicon().units)
+_PIECES = st.sampled_from(_UNIT_WORDS + [" ", "  ", "\t", ",", "5", "ông", "Người", "CÁN BỘ", "xe"])
+
+
+@settings(max_examples=200)
+@given(st.lists(_PIECES, max_size=12).map("".join))
+def test_unit_trie_matches_what_the_plain_alternation_matches(text: str) -> None:
+    import regex
+
+    words = _UNIT_WORDS
+    tree = regex.compile(rf"(?:{counts._trie(words)})(?![\p{{L}}])", regex.I)
+    plain = regex.compile(rf"(?:{counts._alternation(words)})(?![\p{{L}}])", regex.I)
+    rtree = regex.compile(rf"(?:{counts._rtrie(words)})\s*$", regex.I | regex.REVERSE)
+    rplain = regex.compile(rf"(?:{counts._alternation(words)})\s*$", regex.I | regex.REVERSE)
+    for i in range(len(text) + 1):
+        a, b = tree.match(text, i), plain.match(text, i)
+        assert (a and a.span()) == (b and b.span()), (text, i)
+        a, b = rtree.search(text[:i]), rplain.search(text[:i])
+        assert (a and a.span()) == (b and b.span()), (text, i)

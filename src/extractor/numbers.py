@@ -37,14 +37,15 @@ def multipliers() -> dict[str, int]:
 
 
 @cache
-def _digit_words() -> dict[str, int]:
+def digit_words() -> dict[str, int]:
+    """The digit words ("một", "hai", … "chín") and their values, from number_words.tsv."""
     return {r["word"]: int(r["value"]) for r in load_tsv("number_words.tsv") if r["kind"] == "digit"}
 
 
 @cache
 def word_number_pattern() -> str:
     """A regex alternation for number words (longest first), for use inside larger patterns."""
-    words = sorted(_digit_words(), key=len, reverse=True)
+    words = sorted(digit_words(), key=len, reverse=True)
     unit = "|".join(regex.escape(w) for w in words)
     return rf"(?:(?:{unit})(?:\s+(?:mươi|mười))?(?:\s+(?:{unit}|lăm|mốt|tư))?)"
 
@@ -54,7 +55,7 @@ def parse_number_words(s: str) -> int | None:
     toks = s.casefold().split()
     if not toks:
         return None
-    dw = _digit_words()
+    dw = digit_words()
     if len(toks) == 1:
         return dw.get(toks[0])
     total = 0

@@ -12,6 +12,7 @@ skipped too, but the rules above keep counts right when those extractors miss on
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -23,7 +24,8 @@ from pydantic import BaseModel, Field
 from ..document import Document
 from ..models import CountMention
 from ..normalize import fold_tones
-from ..numbers import NUMBER, multipliers, parse_number, parse_number_words, word_number_pattern
+from ..numbers import (NUMBER, digit_words, multipliers, parse_number, parse_number_words,
+                       word_number_pattern)
 from ..resources import ResourceError, validated
 
 _L = r"\p{L}\p{M}"  # letters with their marks
@@ -100,6 +102,8 @@ class _Lexicon:
     quantity_verb_re: regex.Pattern[str]
     award_context_re: regex.Pattern[str]
     word_re: regex.Pattern[str]  # number words, optionally a range "ba đến năm"
+    award_token_re: re.Pattern[str] | None  # in lower-cased text: a syllable of each award word
+    word_start_re: re.Pattern[str] | None  # in lower-cased text: where word_re can start
 
 
 def _starts_sentence(prefix: str) -> bool:
@@ -120,9 +124,95 @@ def _alternation(words: list[str]) -> str:
     return "|".join(r"\s+".join(regex.escape(p) for p in w.split(" ")) for w in ws)
 
 
+def _trie(words: list[str]) -> str:
+    """The alternation of ``_alternation`` factored into a prefix tree, for patterns matched
+    FORWARD at a position: the engine then tests one branch per character instead of every
+    word in turn. Same matches: words that can match at one position are prefixes of each
+    other, and the tree tries the longer first (a word's end is its node's last branch), as the
+    longest-first list does."""
+    root: dict[str, dict] = {}
+    for w in {_key(w) for w in words}:
+        node = root
+        for ch in w:
+            node = node.setdefault(r"\s+" if ch == " " else regex.escape(ch), {})
+        node[""] = {}
+
+    def emit(node: dict[str, dict]) -> str:
+        parts = [atom + emit(child) for atom, child in sorted(node.items()) if atom]
+        if "" in node:
+            parts.append("")
+        return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+
+    return emit(root)
+
+
+def _rtrie(words: list[str]) -> str:
+    """``_trie`` mirrored: the alternation factored by common endings, for the patterns
+    searched in REVERSE mode (matched from their end). Words that can match ending at one
+    position are suffixes of each other, and the longer is tried first, as in the list."""
+    root: dict[str, dict] = {}
+    for w in {_key(w) for w in words}:
+        node = root
+        for ch in reversed(w):
+            node = node.setdefault(r"\s+" if ch == " " else regex.escape(ch), {})
+        node[""] = {}
+
+    def emit(node: dict[str, dict]) -> str:
+        parts = [emit(child) + atom for atom, child in sorted(node.items()) if atom]
+        if "" in node:
+            parts.append("")
+        return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+
+    return emit(root)
+
+
+# Characters that str.lower() does not map to the letter the regex module's case-insensitive
+# matching equates them with (checked over every code point for the Latin letters): a sentence
+# holding one is scanned with the full pattern, without the lower-case prefilters below.
+_FOLD_ODD = ("\u0130", "\u017f")  # İ (lowers to two characters), ſ (matches "s")
+
+
+def _latin(ch: str) -> bool:
+    """A lower-case letter whose every ``regex.I`` equivalent lowers to it (bar _FOLD_ODD)."""
+    o = ord(ch)
+    return ch.islower() and (0x61 <= o <= 0x7A or 0xC0 <= o <= 0x24F or 0x1E00 <= o <= 0x1EFF) \
+        and ch not in "ßıſƛṡẛ"
+
+
+def _lower(sent: str) -> str | None:
+    """``sent`` lower-cased with the same offsets and case matching as ``regex.I``, or None."""
+    if _FOLD_ODD[0] in sent or _FOLD_ODD[1] in sent:
+        return None
+    low = sent.lower()
+    return low if len(low) == len(sent) else None
+
+
 def _at_end(words: list[str], group: str = "w") -> regex.Pattern[str]:
     """Words that end a text (the text right before a number)."""
-    return regex.compile(rf"(?<![{_L}\p{{N}}])(?P<{group}>{_alternation(words)})\s*$", _BACK)
+    return regex.compile(rf"(?<![{_L}\p{{N}}])(?P<{group}>{_rtrie(words)})\s*$", _BACK)
+
+
+def _rarest_token(word: str) -> str:
+    """The longest syllable of a lexicon word (rarest in text): any match contains it."""
+    toks = _key(word).split(" ")
+    return max(toks, key=len)
+
+
+def _lower_any(words: list[str]) -> re.Pattern[str] | None:
+    """Any of ``words`` in lower-cased text, for the standard ``re`` engine (several times
+    faster at a scan than ``regex``). None unless every word is Vietnamese/Latin letters
+    outside the odd folds (where ``_lower`` text matches as ``regex.I`` does) or a space."""
+    ws = sorted({w.lower() for w in words}, key=lambda w: (-len(w), w))
+    if not all(ch == " " or (ch.isalpha() and _latin(ch)) for w in ws for ch in w):
+        return None
+    return re.compile("|".join(re.escape(w) for w in ws))
+
+
+def _word_start_re() -> re.Pattern[str] | None:
+    """The number words alone: every start of ``word_re`` is a start of this in lower-cased
+    text (None when a word is not all letters: the argument of ``_word_matches`` needs that)."""
+    words = list(digit_words())
+    return _lower_any(words) if all(w.isalpha() for w in words) else None
 
 
 @cache
@@ -143,30 +233,32 @@ def _lexicon() -> _Lexicon:
     word_num = word_number_pattern()
     return _Lexicon(
         units=table,
-        unit_re=regex.compile(rf"\s+(?P<u>{_alternation(list(table))}){_WORD_END}", regex.I),
-        attach_re=regex.compile(rf"(?P<u>{_alternation(attach)}){_WORD_END}", regex.I),
+        unit_re=regex.compile(rf"\s+(?P<u>{_trie(list(table))}){_WORD_END}", regex.I),
+        attach_re=regex.compile(rf"(?P<u>{_trie(attach)}){_WORD_END}", regex.I),
         fallback_re=regex.compile(rf"\s+(?P<u>\p{{Ll}}[\p{{Ll}}\p{{M}}]*){_WORD_END}"),
-        after_re=regex.compile(rf"\s*(?:{_alternation(by_kind['after'])})(?![{_L}])", regex.I),
-        mult_re=regex.compile(rf"\s+(?P<m>{_alternation(mult)}){_WORD_END}", regex.I),
+        after_re=regex.compile(rf"\s*(?:{_trie(by_kind['after'])})(?![{_L}])", regex.I),
+        mult_re=regex.compile(rf"\s+(?P<m>{_trie(mult)}){_WORD_END}", regex.I),
         chain_re=regex.compile(
-            rf"\s+(?P<n>{NUMBER})\s+(?P<m>{_alternation(mult)}){_WORD_END}", regex.I),
+            rf"\s+(?P<n>{NUMBER})\s+(?P<m>{_trie(mult)}){_WORD_END}", regex.I),
         not_noun=frozenset(_key(w) for w in by_kind["not_noun"]),
         award_units=frozenset(_key(w) for w in by_kind["award_unit"]),
         before_re=_at_end(by_kind["before"] + by_kind["before_cap"]),
         cap_only=frozenset(_key(w) for w in by_kind["before_cap"]),
-        threshold_re=regex.compile(rf"\s*(?:{_alternation(by_kind['threshold'])}){_WORD_END}", regex.I),
+        threshold_re=regex.compile(rf"\s*(?:{_trie(by_kind['threshold'])}){_WORD_END}", regex.I),
         before_ok_re=_at_end(by_kind["before_ok"]),
         distributive_re=_at_end(by_kind["distributive"]),
         before_nam_re=_at_end(by_kind["before_nam"]),
         qualifier_re=regex.compile(
-            rf"(?<![{_L}\p{{N}}])(?P<q>{_alternation([q.word for q in quals])})\s+$", _BACK),
+            rf"(?<![{_L}\p{{N}}])(?P<q>{_rtrie([q.word for q in quals])})\s+$", _BACK),
         qualifiers={_key(q.word): q.qualifier for q in quals},
         quantity_verb_re=_at_end(by_kind["quantity_verb"]),
         award_context_re=regex.compile(
-            rf"(?<![{_L}])(?:{_alternation(by_kind['award_context'])})(?![{_L}])", regex.I),
+            rf"(?<![{_L}])(?:{_trie(by_kind['award_context'])})(?![{_L}])", regex.I),
+        award_token_re=_lower_any([_rarest_token(w) for w in by_kind["award_context"]]),
         word_re=regex.compile(
             rf"(?<![{_L}\p{{N}}])(?P<a>{word_num})"
             rf"(?:[ \t]+(?:đến|tới|-|–)[ \t]+(?P<b>{word_num}))?{_WORD_END}", regex.I),
+        word_start_re=_word_start_re(),
     )
 
 
@@ -311,9 +403,29 @@ def _digit_counts(sent: str, lex: _Lexicon, award_ctx: bool) -> list[_Found]:
     return out
 
 
-def _word_counts(sent: str, lex: _Lexicon, award_ctx: bool) -> list[_Found]:
+def _word_matches(sent: str, low: str | None, lex: _Lexicon) -> list[regex.Match[str]]:
+    """``lex.word_re.finditer(sent)``, but matched only where a number word starts in the
+    lower-cased ``low``. Every match starts there: a start inside an earlier (all-letter)
+    candidate follows a letter, which word_re's look-behind rejects, and a match ends before a
+    non-letter, so no candidate straddles its end."""
+    if low is None or lex.word_start_re is None:
+        return list(lex.word_re.finditer(sent))
+    out: list[regex.Match[str]] = []
+    end = 0
+    for c in lex.word_start_re.finditer(low):
+        i = c.start()
+        if i < end:
+            continue
+        m = lex.word_re.match(sent, i)
+        if m:
+            out.append(m)
+            end = m.end()
+    return out
+
+
+def _word_counts(sent: str, low: str | None, lex: _Lexicon, award_ctx: bool) -> list[_Found]:
     out: list[_Found] = []
-    for m in lex.word_re.finditer(sent):
+    for m in _word_matches(sent, low, lex):
         a_txt, b_txt = m["a"], m["b"]
         end = m.end()
         if parse_number_words(a_txt) is None or (b_txt is not None and parse_number_words(b_txt) is None):
@@ -401,8 +513,12 @@ def extract(doc: Document) -> list[CountMention]:
         sent = text[s.start:s.end]
         quotes = _Spans([(m.start(), m.end()) for m in _QUOTE_RE.finditer(sent)
                          if not _is_speech(sent, m.start(), m.end())])
-        award_ctx = bool(lex.award_context_re.search(sent))
-        found = _digit_counts(sent, lex, award_ctx) + _word_counts(sent, lex, award_ctx)
+        low = _lower(sent)
+        # most sentences hold no award word: a substring test on one of its syllables rules
+        # them out before the (slow, case-insensitive) regex scan
+        award_ctx = ((low is None or lex.award_token_re is None or lex.award_token_re.search(low))
+                     and bool(lex.award_context_re.search(sent)))
+        found = _digit_counts(sent, lex, award_ctx) + _word_counts(sent, low, lex, award_ctx)
         found.sort(key=lambda f: (f.num_start, f.start))
         for f in found:
             if f.num_start in quotes or claimed.blocks(doc, f, s.start):

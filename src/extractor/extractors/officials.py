@@ -16,8 +16,12 @@ Lexicons live in ``resources/`` (ranks, honorifics, surnames, title words, title
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache, lru_cache, partial
+from itertools import accumulate, repeat
+from operator import contains, itemgetter
+from typing import NamedTuple
 
 import regex
 
@@ -28,6 +32,7 @@ from ..resources import ResourceError, load_tsv
 
 # Tokens: "đ/c", words (letters, marks, digits, joined by & or '), or any single other char.
 _TOKEN = regex.compile(r"[đĐ]/[cC](?![\p{L}\p{N}])|[\p{L}\p{M}\p{N}]+(?:[&'’][\p{L}\p{M}\p{N}]+)*|\S")
+_TOKEN_SPLIT = regex.compile(f"({_TOKEN.pattern})")  # the same tokens, kept by split()
 _NAME_SYL = regex.compile(r"\p{Lu}(?:[\p{Ll}\p{M}]|['’]\p{L})*")  # "Nguyễn", "H'Yen"
 _ABBR = regex.compile(r"\p{Lu}{1,4}")  # "TP", "TX": a following "." does not end a phrase
 _HARD_STOP = set(";:!?()[]{}“”\"«»…|")
@@ -48,14 +53,18 @@ def _key(s: str) -> str:
     return fold_tones(s).lower()
 
 
-@dataclass(slots=True)
-class _Tok:
+class _Tok(NamedTuple):
+    """A token; a tuple so that :func:`_tokens` can build a sentence's tokens in C loops."""
+
     text: str
     key: str  # tone-folded, casefolded
     start: int
     end: int
     word: bool
     nl_before: bool  # a line break separates it from the previous token
+
+
+_new_tok = partial(tuple.__new__, _Tok)  # _Tok from a 6-tuple without a Python-level __new__
 
 
 class _Lexicon:
@@ -115,6 +124,14 @@ class _Lex:
     abbreviations: tuple[regex.Pattern[str], dict[str, str]]
     cues_before: _Lexicon  # role nouns before a bare name ("bị cáo", "tài xế")
     cues_after: _Lexicon  # openers of a person-only apposition ("(SN 1991", "(45 tuổi")
+    # _may_name's tests as scans in C: any anchor phrase as a substring (literals, so the
+    # stdlib engine is exact), and a necessary condition of an anchor word standing alone
+    # (whitespace and _EDGE_PUNCT are never \w, so a word that strips to it has no \w around it)
+    phrase_re: re.Pattern[str]
+    word_re: re.Pattern[str]
+    starts: frozenset[str]  # firsts | surnames: tokens where mentions() tries a rule
+    title_heads: frozenset[str]  # first words of prefixes and titles: where a title can start
+    anchor_heads: frozenset[str]  # first words of honorifics and ranks
 
 
 @cache
@@ -156,11 +173,17 @@ def _lex() -> _Lex:
     anchors = {_key(w) for w, _ in ranks + hons}
     anchor_words = frozenset(a for a in anchors if " " not in a)
     anchor_phrases = tuple(sorted(a for a in anchors if " " in a))
-    return _Lex(_Lexicon(ranks), _Lexicon(hons), _Lexicon(by_kind["title"]),
-                _Lexicon(by_kind["prefix"]), _Lexicon(by_kind["org"]), _Lexicon(by_kind["level"]),
+    titles, prefixes = _Lexicon(by_kind["title"]), _Lexicon(by_kind["prefix"])
+    rank_lx, hon_lx = _Lexicon(ranks), _Lexicon(hons)
+    return _Lex(rank_lx, hon_lx, titles,
+                prefixes, _Lexicon(by_kind["org"]), _Lexicon(by_kind["level"]),
                 _Lexicon(by_kind["owner"]), _Lexicon(stops, case_sensitive=True),
                 _Lexicon(end_stops, case_sensitive=True), surnames, firsts, capital, anchor_words, anchor_phrases, abbr,
-                _Lexicon(cues["before"]), _Lexicon(cues["after"]))
+                _Lexicon(cues["before"]), _Lexicon(cues["after"]),
+                re.compile("|".join(map(re.escape, anchor_phrases)) or "(?!)"),  # none: no match
+                re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, sorted(anchor_words))) + r")(?!\w)"),
+                firsts | surnames, frozenset(prefixes.index) | frozenset(titles.index),
+                frozenset(hon_lx.index) | frozenset(rank_lx.index))
 
 
 _EDGE_PUNCT = ",.;:!?()[]{}\"'“”‘’«»…-–—"
@@ -174,27 +197,25 @@ def _may_name(text: str) -> bool:
     if any(m.group(1) in lx.capital_surnames for m in _CAPITAL_PAIR.finditer(text)):
         return True
     low = text.lower()
-    if any(p in low for p in lx.anchor_phrases):  # a loose test is enough here
+    if lx.phrase_re.search(low):  # a loose test is enough here
         return True
-    return any(w.strip(_EDGE_PUNCT) in lx.anchor_words for w in low.split())
+    return lx.word_re.search(low) is not None and any(
+        w.strip(_EDGE_PUNCT) in lx.anchor_words for w in low.split())
 
 
 def _tokens(text: str, offset: int) -> list[_Tok]:
-    out: list[_Tok] = []
-    append = out.append
-    if "\n" not in text:
-        for m in _TOKEN.finditer(text):
-            a, b = m.span()
-            t = m.group()
-            append(_Tok(t, t.lower(), offset + a, offset + b, t[0].isalnum(), False))
-        return out
-    pos = 0
-    for m in _TOKEN.finditer(text):
-        a, b = m.span()
-        t = m.group()
-        append(_Tok(t, t.lower(), offset + a, offset + b, t[0].isalnum(), "\n" in text[pos:a]))
-        pos = b
-    return out
+    """Tokens of ``text`` (which starts at ``offset``), built column-wise: ``split`` with the
+    token pattern as a group yields gaps and tokens alternately (the gaps are whitespace, as
+    ``_TOKEN`` takes every other character), so the spans are running sums of the lengths."""
+    parts = _TOKEN_SPLIT.split(text)  # [gap, token, gap, token, …, gap]
+    texts = parts[1::2]
+    if not texts:
+        return []
+    bounds = list(accumulate(map(len, parts[:-1]), initial=offset))
+    words = map(str.isalnum, map(itemgetter(0), texts))
+    nls = map(contains, parts[:-1:2], repeat("\n")) if "\n" in text else repeat(False)
+    return list(map(_new_tok, zip(texts, map(str.lower, texts), bounds[1::2], bounds[2::2],
+                                  words, nls)))
 
 
 @dataclass
@@ -221,6 +242,15 @@ class _Sentence:
         self._title: dict[int, int] = {}
         self._hon: dict[int, tuple[int, str] | None] = {}
         self._rank: dict[int, tuple[int, str] | None] = {}
+        # first words of the lexicons probed at most tokens: a token that is none of them is
+        # answered without a call to _Lexicon.match (which would find no entry either)
+        lx = self.lx
+        self._title_heads = lx.title_heads
+        self._prefix_first = lx.prefixes.index
+        self._titles_first = lx.titles.index
+        self._hon_first = lx.honorifics.index
+        self._rank_first = lx.ranks.index
+        self._stop_first = lx.stops.index
 
     # -- small predicates --------------------------------------------------------------
     def is_name_syl(self, i: int) -> bool:
@@ -232,27 +262,39 @@ class _Sentence:
 
     def title_at(self, i: int) -> int:
         """Tokens of a title word (with its prefixes: "Phó", "nguyên") starting at ``i``."""
+        if i >= len(self.t) or self.t[i].key not in self._title_heads:
+            return 0
         v = self._title.get(i)
         if v is None:
             v = self._title[i] = self._title_at(i)
         return v
 
     def _title_at(self, i: int) -> int:
+        t = self.t
+        n = len(t)
         j = i
         for _ in range(3):  # "Phó", "nguyên Phó", …
-            p = self.lx.prefixes.match(self.t, j)
-            if not p or j + p[0] >= len(self.t) or self.t[j + p[0]].nl_before:
+            if j >= n or t[j].key not in self._prefix_first:
+                break
+            p = self.lx.prefixes.match(t, j)
+            if not p or j + p[0] >= n or t[j + p[0]].nl_before:
                 break
             j += p[0]
-        m = self.lx.titles.match(self.t, j)
+        if j >= n or t[j].key not in self._titles_first:
+            return 0
+        m = self.lx.titles.match(t, j)
         return (j - i + m[0]) if m else 0
 
     def honorific_at(self, i: int) -> tuple[int, str] | None:
+        if i >= len(self.t) or self.t[i].key not in self._hon_first:
+            return None
         if i not in self._hon:
             self._hon[i] = self.lx.honorifics.match(self.t, i)
         return self._hon[i]
 
     def rank_at(self, i: int) -> tuple[int, str] | None:
+        if i >= len(self.t) or self.t[i].key not in self._rank_first:
+            return None
         if i not in self._rank:
             self._rank[i] = self.lx.ranks.match(self.t, i)
         return self._rank[i]
@@ -280,7 +322,7 @@ class _Sentence:
                                       and i + 1 < len(self.t) and self.t[i + 1].word):
                 return True
             return False
-        st = self.lx.stops.match(self.t, i)
+        st = self.lx.stops.match(self.t, i) if t.text in self._stop_first else None
         if st and self.title_at(i) <= st[0]:
             return True  # a longer title word wins: "Trưởng Đoàn đại biểu Quốc hội tỉnh"
         if t.key == "và" and not (i + 1 < len(self.t) and self.t[i + 1].text[:1].isupper()
@@ -387,7 +429,7 @@ class _Sentence:
             return "end"
         if self.lx.orgs.match(self.t, i) or self.lx.levels.match(self.t, i):
             return "org"
-        lowered = _Tok(t.text.lower(), t.key, t.start, t.end, t.word, t.nl_before)
+        lowered = t._replace(text=t.text.lower())
         if self.lx.stops.match([lowered, *self.t[i + 1:i + 4]], 0):
             return "end"  # "Chủ trì Hội nghị", "cho biết"
         if self.honorific_at(i) or self.rank_at(i):
@@ -421,14 +463,21 @@ class _Sentence:
     def mentions(self) -> list[_Mention]:
         out: list[_Mention] = []
         t = self.t
+        lx = self.lx
+        # each rule gives up at once on a token that is not its first word: skip the call
+        anchor_heads, title_heads, surnames = lx.anchor_heads, lx.title_heads, lx.surnames
+        starts = lx.starts
         i = 0
-        firsts, surnames = self.lx.firsts, self.lx.surnames
-        while i < len(t):
-            if t[i].key not in firsts and t[i].key not in surnames:
-                i += 1
-                continue
-            nxt = self._anchored(i, out) or self._title_first(i, out) or self._bare(i, out)
-            i = nxt if nxt and nxt > i else i + 1
+        for k in [k for k, tok in enumerate(t) if tok.key in starts]:  # others start nothing
+            if k < i:
+                continue  # inside the mention just read
+            key = t[k].key
+            nxt = self._anchored(k, out) if key in anchor_heads else None
+            if not nxt and key in title_heads:
+                nxt = self._title_first(k, out)
+            if not nxt and key in surnames:
+                nxt = self._bare(k, out)
+            i = nxt if nxt and nxt > k else k + 1
         return out
 
     def _finish(self, out: list[_Mention], name_i: int, name_n: int, hon: str | None,
@@ -584,6 +633,8 @@ def _merge_titles(titles: list[str]) -> list[str]:
     """Distinct titles in first-seen order, each in its longest written form, dropping any that
     is a shorter form of another ("Bí thư Huyện ủy" < "Bí thư Huyện ủy Hàm Thuận Nam",
     "Chủ tịch HĐND huyện" = "Chủ tịch Hội đồng nhân dân huyện"; CONVENTIONS.md)."""
+    if len(titles) < 2:  # most people: nothing to merge (the rule below keeps a lone title)
+        return [t for t in titles if _title_key(t)]
     best: dict[str, str] = {}
     for t in titles:
         k = _title_key(t)
@@ -659,12 +710,10 @@ def extract(doc: Document) -> list[OfficialMention]:
             mentions.extend(_Sentence(toks, places, known).mentions())
     # A name that is part of someone's title is a place or organisation ("… Công an TP Hồ Chí
     # Minh" makes "Giám đốc Công an TP Hồ Chí Minh" no person).
-    in_titles: set[str] = set()
-    for m in mentions:
-        for a, b in m.titles:
-            ws = norm[a:b].lower().split()  # norm is tone-folded: lower() is its key
-            in_titles.update(" ".join(ws[x:x + n]) for n in range(2, _MAX_NAME + 1)
-                             for x in range(len(ws) - n + 1))
+    # Each title as " w1 w2 … " (one line each): a name of 2 to _MAX_NAME words is a run of
+    # a title's words exactly when " name " is a substring (a name's words hold no spaces).
+    in_titles = "\n".join(" " + " ".join(norm[a:b].lower().split()) + " "  # norm is tone-folded:
+                           for m in mentions for a, b in m.titles)          # lower() is its key
 
     people: list[_Person] = []
     by_key: dict[str, _Person] = {}
@@ -680,7 +729,7 @@ def extract(doc: Document) -> list[OfficialMention]:
                 p = tails[0]
         if p is None:
             ws = k.split()
-            if not m.anchored or len(ws) < 2 or k in in_titles:
+            if not m.anchored or len(ws) < 2 or (len(ws) <= _MAX_NAME and f" {k} " in in_titles):
                 continue
             p = _Person(k, m)
             people.append(p)

@@ -102,11 +102,14 @@ class _Lex:
     intro: regex.Pattern[str]
     aux_tail: regex.Pattern[str]
     not_issuer: tuple[str, ...]
+    not_issuer_set: frozenset[str]
+    not_issuer_heads: tuple[str, ...]  # each not_issuer word + " ": one ``startswith`` call
     total: regex.Pattern[str]
     same_level: regex.Pattern[str]
     name_stop: regex.Pattern[str]
     issuer_stop: regex.Pattern[str]
     prefilter_words: tuple[str, ...]
+    prefilter_keys: tuple[tuple[str, tuple[tuple[str, int], ...]], ...]
 
 
 @cache
@@ -130,6 +133,7 @@ def _lex() -> _Lex:
     side.update({match_key(w): "i" for w in by["individual"]})
     num = rf"(?:{NUMBER}|{word_number_pattern()})"
     surfaces = list({w for w in types} | {r["surface"] for r in load_tsv("award_types.tsv")})
+    prefilter = tuple(sorted({w.lower() for w in surfaces + by['reward']}))
     i = regex.I
     return _Lex(
         types=types,
@@ -157,12 +161,40 @@ def _lex() -> _Lex:
         intro=regex.compile(rf"^\s*(?:{_alt(by['intro'])}){_R}", i),
         aux_tail=regex.compile(rf"(?:\s+(?:{_alt(by['aux'])}))+\s*$", i),
         not_issuer=tuple(match_key(w) for w in by["not_issuer"]),
+        not_issuer_set=frozenset(match_key(w) for w in by["not_issuer"]),
+        not_issuer_heads=tuple(match_key(w) + " " for w in by["not_issuer"]),
         total=regex.compile(rf"{_L}(?:{_alt(by['total'])}){_R}", i),
         same_level=regex.compile(rf"{_L}(?:{_alt(by['same_level'])}){_R}", i),
         name_stop=regex.compile(rf"(?:{_alt(by['name_stop'])}){_R}", i),
         issuer_stop=regex.compile(rf"\s(?:{_alt(by['issuer_stop'])}){_R}", i),
-        prefilter_words=tuple(sorted({w.lower() for w in surfaces + by['reward']})),
+        prefilter_words=prefilter,
+        prefilter_keys=_prefilter_keys(prefilter),
     )
+
+
+def _has_border(w: str) -> bool:
+    """``w`` can overlap itself ("aba"): its occurrences are not all disjoint."""
+    return any(w[:k] == w[-k:] for k in range(1, len(w)))
+
+
+def _prefilter_keys(words: tuple[str, ...]) -> tuple[tuple[str, tuple[tuple[str, int], ...]], ...]:
+    """Search keys for the sentence prefilter: a word shared by several prefilter words
+    ("khen" in "bằng khen", "giấy khen", "khen thưởng", "thư khen") is searched once and each
+    hit checked for the words around it, halving the full-text scans. Each entry is
+    (key, ((word, offset of key in word), ...)). A word that can overlap itself keeps its own
+    key, so that its hits stay the non-overlapping ones a plain ``find`` loop gives."""
+    left = [w for w in words if not _has_border(w)]
+    out: list[tuple[str, tuple[tuple[str, int], ...]]] = []
+    while left:
+        tokens = sorted({tok for w in left for tok in w.split()}, key=lambda x: (-len(x), x))
+        best = max(tokens, key=lambda tok: sum(tok in w for w in left)) if tokens else ""
+        covered = [w for w in left if best and best in w]
+        if len(covered) < 2:
+            break
+        out.append((best, tuple((w, w.index(best)) for w in covered)))
+        left = [w for w in left if w not in covered]
+    out.extend((w, ((w, 0),)) for w in words if w in left or _has_border(w))
+    return tuple(out)
 
 
 # -- recipients ------------------------------------------------------------------------------
@@ -179,7 +211,9 @@ class _Group:
     verb: int | None = None  # start of the giving verb whose direct object it is ("tặng X")
 
 
+@lru_cache(maxsize=4096)
 def _value(s: str) -> int | None:
+    """A count's value (memoised: "3", "sáu" recur)."""
     v = parse_number(s)
     if v is None:
         v = parse_number_words(s)
@@ -449,7 +483,7 @@ def _subject(t: str, a: int, verb_start: int) -> tuple[int, int] | None:
     if e <= s_keep:
         return None
     key = _key(t[s_keep:e])
-    if any(key == w or key.startswith(w + " ") for w in lex.not_issuer):
+    if key in lex.not_issuer_set or key.startswith(lex.not_issuer_heads):
         return None
     if not _CAP.search(t[s_keep:e]):
         return None
@@ -493,7 +527,7 @@ def _bound_recipients(t: str, a: int, b: int, anchors: list[_Anchor],
             s = ws.end() if ws else s0
             if (lex.intro.match(t, s, pm.start())
                     or any(s <= x.start < seg_end for x in anchors)
-                    or any(_key(t[s:pm.start()]).startswith(w) for w in lex.not_issuer)):
+                    or _key(t[s:pm.start()]).startswith(lex.not_issuer)):
                 break
             g = _recipients(t, s, named=True)
             if g is not None and g.start == s and not g.numeric and g.end <= pm.start():
@@ -665,20 +699,27 @@ def _in_sentence(t: str, have_tallies: bool,
     return out
 
 
-def _candidate_sentences(doc: Document, words: tuple[str, ...]) -> list[Sentence]:
-    """Sentences holding one of ``words`` (lower case): plain substring scans of the lower-cased
-    text, far cheaper than a case-insensitive regex alternation over every sentence."""
+def _candidate_sentences(doc: Document,
+                         keys: tuple[tuple[str, tuple[tuple[str, int], ...]], ...]) -> list[Sentence]:
+    """Sentences holding one of the prefilter words (lower case, grouped by ``_prefilter_keys``):
+    plain substring scans of the lower-cased text, far cheaper than a case-insensitive regex
+    alternation over every sentence. A sentence is kept when a word occurrence starts in it."""
     low = doc.norm.lower()
     if len(low) != len(doc.norm):  # a rare letter whose lower case changes length
         return list(doc.sentences)
     hits: set[int] = set()
-    for w in words:
-        i = low.find(w)
+    for key, words in keys:
+        own = len(words) == 1 and words[0][0] == key
+        step = len(key) if own else 1  # own key: non-overlapping hits, as a find loop gives
+        i = low.find(key)
         while i >= 0:
-            s = doc.sentence_at(i)
-            if s is not None:
-                hits.add(s.index)
-            i = low.find(w, i + len(w))
+            for w, off in words:
+                st = i - off
+                if own or (st >= 0 and low.startswith(w, st)):
+                    s = doc.sentence_at(st)
+                    if s is not None:
+                        hits.add(s.index)
+            i = low.find(key, i + step)
     return [s for s in doc.sentences if s.index in hits]
 
 
@@ -704,7 +745,7 @@ def _extract(doc: Document) -> list[AwardTally]:
     out: list[AwardTally] = []
     seen: set[tuple] = set()
     last_issuer: str | None = None
-    pieces = [p for s in _candidate_sentences(doc, lex.prefilter_words)
+    pieces = [p for s in _candidate_sentences(doc, lex.prefilter_keys)
               for p in sentence_pieces(doc, s)]
     for p0, p1 in pieces:
         for tally, issuer_text in _in_sentence(doc.norm[p0:p1], bool(out), last_issuer):
@@ -722,7 +763,10 @@ def _extract(doc: Document) -> list[AwardTally]:
             seen.add(key)
             if issuer:
                 last_issuer = issuer
-            out.append(AwardTally(**doc.provenance(p0 + tally.start, p0 + tally.end),
-                                  award=tally.award, issuer=issuer, collectives=g.collectives,
-                                  individuals=g.individuals, total=g.total))
+            # every field is already of its declared type (str, int >= 0, int | None, bool):
+            # ``model_construct`` skips a validation that cannot fail here
+            out.append(AwardTally.model_construct(
+                **doc.provenance(p0 + tally.start, p0 + tally.end), award=tally.award,
+                issuer=issuer, collectives=g.collectives, individuals=g.individuals,
+                total=g.total))
     return out

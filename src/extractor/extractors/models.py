@@ -75,7 +75,12 @@ class _Lexicon:
     plural: regex.Pattern[str]
     gap_block: frozenset[str]
     not_model: tuple[str, ...]
+    not_model_set: frozenset[str]
+    not_model_heads: tuple[str, ...]  # each not_model word + " ": one ``startswith`` call
     generic: frozenset[str]
+    # stop | trigger (| single_stop): where a name ends, one match instead of two or three
+    list_end: regex.Pattern[str]
+    single_end: regex.Pattern[str]
 
 
 @cache
@@ -96,12 +101,15 @@ def _lexicon() -> _Lexicon:
         if not by[k]:
             raise ResourceError(f"model_markers.tsv: no {k} entries")
     edge_l, edge_r = r"(?<![\p{L}\p{M}\p{N}])", r"(?![\p{L}\p{M}\p{N}])"
+    trigger = rf"{edge_l}(?:{_alternation(by['trigger'])}){edge_r}"
+    stop = rf"(?:{_alternation(by['stop'])}){edge_r}"
+    single_stop = rf"(?:{_alternation(by['single_stop'])}){edge_r}"
     return _Lexicon(
-        trigger=regex.compile(rf"{edge_l}(?:{_alternation(by['trigger'])}){edge_r}", regex.I),
+        trigger=regex.compile(trigger, regex.I),
         list_intro=regex.compile(
             rf"{edge_l}(?:{_alternation(by['list_intro'])}){edge_r}\s*:?\s*", regex.I),
-        stop=regex.compile(rf"(?:{_alternation(by['stop'])}){edge_r}", regex.I),
-        single_stop=regex.compile(rf"(?:{_alternation(by['single_stop'])}){edge_r}", regex.I),
+        stop=regex.compile(stop, regex.I),
+        single_stop=regex.compile(single_stop, regex.I),
         place_prep=regex.compile(rf"{edge_l}(?:{_alternation(by['place_prep'])})\s+", regex.I),
         place_level=regex.compile(rf"(?:{_alternation(by['place_level'])})(?![\p{{L}}\p{{M}}])",
                                   regex.I),
@@ -110,7 +118,11 @@ def _lexicon() -> _Lexicon:
         plural=regex.compile(rf"{edge_l}(?:{_alternation(by['plural'])})\s+$", regex.I),
         gap_block=frozenset(match_key(w) for w in by["gap_block"]),
         not_model=tuple(ex["not_model"]),
+        not_model_set=frozenset(ex["not_model"]),
+        not_model_heads=tuple(w + " " for w in ex["not_model"]),
         generic=frozenset(ex["generic"]),
+        list_end=regex.compile(rf"{stop}|{trigger}", regex.I),
+        single_end=regex.compile(rf"{stop}|{trigger}|{single_stop}", regex.I),
     )
 
 
@@ -143,10 +155,11 @@ def _title_case(name: str) -> bool:
 
 def _acceptable(name: str) -> bool:
     """Not empty, not generic, not a forum/movement/campaign/... name."""
+    lex = _lexicon()
     key = _key(name)
-    if not key or not _LETTER.search(key) or key in _lexicon().generic:
+    if not key or not _LETTER.search(key) or key in lex.generic:
         return False
-    return not any(key == w or key.startswith(w + " ") for w in _lexicon().not_model)
+    return not (key in lex.not_model_set or key.startswith(lex.not_model_heads))
 
 
 def _read_unquoted(t: str, i: int, lists: bool) -> tuple[int, int, bool] | None:
@@ -171,13 +184,11 @@ def _read_unquoted(t: str, i: int, lists: bool) -> tuple[int, int, bool] | None:
         gap = t[pos:m.start()]
         if gap.strip():
             if not (lists and gap.strip() == "," and not _is_capitalised(m.group())
-                    and not lex.stop.match(t, m.start())
-                    and not lex.trigger.match(t, m.start())):
+                    and not lex.list_end.match(t, m.start())):
                 break
         elif not gap:
             break
-        if (lex.stop.match(t, m.start()) or lex.trigger.match(t, m.start())
-                or (not lists and lex.single_stop.match(t, m.start()))):
+        if (lex.list_end if lists else lex.single_end).match(t, m.start()):
             return i, end, True
         word = m.group()
         if word.casefold() in ("và", "hoặc"):
@@ -481,6 +492,8 @@ def extract(doc: Document) -> list[NamedModel]:
                     out[i] = out[i].model_copy(update={"location": place})
                 continue
             index[key] = len(out)
-            out.append(NamedModel(**doc.provenance(p0 + f.start, p0 + f.end),
-                                  name=name, location=place, quoted=f.quoted))
+            # every field is already of its declared type (str, int >= 0, bool, str | None):
+            # ``model_construct`` skips a validation that cannot fail here
+            out.append(NamedModel.model_construct(**doc.provenance(p0 + f.start, p0 + f.end),
+                                                  name=name, location=place, quoted=f.quoted))
     return out

@@ -10,7 +10,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 from typer.testing import CliRunner
 
-from conftest import ROOT
+from conftest import ROOT, search_index_documents
 from extractor.cli import app
 from extractor.datasette import metadata
 from extractor.models import json_schema
@@ -85,17 +85,6 @@ def _index_names(db_path: Path) -> set[str]:
         con.close()
 
 
-def _fts_ok(db_path: Path) -> int:
-    """Documents in the search index (its per-document table: a SELECT on the index itself reads
-    the articles table), after FTS5's own check that it matches the articles table."""
-    con = sqlite3.connect(db_path)
-    try:
-        con.execute("INSERT INTO articles_fts(articles_fts, rank) VALUES('integrity-check', 1)")
-        return con.execute("SELECT count(*) FROM articles_fts_docsize").fetchone()[0]
-    finally:
-        con.close()
-
-
 def test_a_bulk_load_builds_its_indexes_once_at_the_end(tmp_path: Path) -> None:
     from extractor.pipeline import PIPELINE_VERSION, extract
     from extractor.store import bulk_load_pending, finish_bulk_load, write_article
@@ -117,7 +106,7 @@ def test_a_bulk_load_builds_its_indexes_once_at_the_end(tmp_path: Path) -> None:
     write_article(db, extract("Ngày 6/3/2024, Công an phường Hưng Dũng tổ chức hội nghị.",
                               article_id="a1"), PIPELINE_VERSION)
     assert search(db, "Loc Yen") == [] and len(search(db, "Hung Dung")) == 1
-    assert _fts_ok(path) == 1
+    assert search_index_documents(path) == 1
     db.close()
     # a later run into a database that has articles keeps the live index (no rebuild of it all)
     again = open_db(path, bulk=True)
@@ -130,7 +119,7 @@ def test_a_run_into_a_new_database_ends_with_its_search_index_complete(corpus_db
     n = con.execute("SELECT count(*) FROM articles").fetchone()[0]
     triggers = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
     con.close()
-    assert _fts_ok(corpus_db) == n
+    assert search_index_documents(corpus_db) == n
     assert {"articles_ai", "articles_ad", "articles_au"} <= triggers
     assert {f"idx_{t}_{c}" for t, c in
             (("dates", "value"), ("locations", "name"), ("officials", "name"), ("models", "name"),

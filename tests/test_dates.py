@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import load_cases
+from conftest import CORPUS, load_cases
 from extractor.document import Document
 from extractor.extractors import dates
 from extractor.models import Sentence
@@ -174,3 +174,41 @@ def test_months_of_a_year_without_dau_cuoi_are_a_span() -> None:
 def test_day_without_month_before_a_year_is_not_a_span() -> None:
     doc = _one_sentence_doc("Sáng ngày 10 tháng năm 2023, hội nghị khai mạc.")
     assert all("/" not in m.value for m in dates.extract(doc))
+
+
+# The digit- and "tháng"-led patterns are matched only where one scan says a date can start
+# (dates._core_matches); they must find exactly what a full finditer of each pattern finds. A
+# pattern edited to accept a new shape must be added to the scan, or these tests fail.
+_DATE_PIECES = ["5", "05", "20", "12", "2024", "1999", "/", " / ", "-", " - ", "–", ".", ",", ", ",
+                " ", "  ", "ngày ", "tháng ", "Tháng ", "năm ", " đến ", " tới ", " và ", "quý ",
+                "hôm nay ", "(", ")", "x", "Ngày", "٣"]
+
+
+# every pattern that starts with a day/month number, a year or "tháng" (dates._patterns)
+_SCANNED_CORES = ("dmy", "dm_words", "dm_range", "day_range", "day_pair", "dm", "my_bare",
+                  "bare_year", "year_range", "my", "month_range", "month", "half")
+
+
+def _core_spans(text: str) -> tuple[dict[str, list[tuple[int, int]]], dict[str, list[tuple[int, int]]]]:
+    p = dates._patterns()
+    fast: dict[str, list[tuple[int, int]]] = {}
+    for scan, table in ((p.digit_start, dates._DIGIT_CORES), (p.thang_start, dates._THANG_CORES)):
+        for k, ms in dates._core_matches(scan, table, text, 0, len(text)).items():
+            fast[k] = [m.span() for m in ms]
+    full = {k: [m.span() for m in getattr(p, k).finditer(text)] for k in _SCANNED_CORES}
+    return {k: fast.get(k, []) for k in _SCANNED_CORES}, full
+
+
+@given(st.lists(st.sampled_from(_DATE_PIECES), max_size=25).map("".join))
+def test_cores_found_from_one_scan_equal_a_full_scan(text: str) -> None:
+    fast, full = _core_spans(text)
+    assert fast == full
+
+
+def test_cores_found_from_one_scan_equal_a_full_scan_on_the_corpus() -> None:
+    n = 0
+    for path in sorted(CORPUS.glob("*.txt")):
+        fast, full = _core_spans(Document("x", path.read_text(encoding="utf-8")).norm)
+        assert fast == full, path.name
+        n += sum(map(len, full.values()))
+    assert n > 500

@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, search_index_documents
 from extractor.store import FACT_TABLES
 
 N_ARTICLES = 160
@@ -172,25 +172,13 @@ def test_sigkill_mid_run_leaves_whole_articles_and_rerun_completes(archive: Path
     assert snapshot(db, kept) == snapshot(reference, kept)
 
     # the run began on a new database, so its search index was still to be built at the end
-    assert search_index_rows(db) == 0
+    assert search_index_documents(db) == 0
 
     res = _rerun(archive, db)
     assert f"{N_ARTICLES - len(kept)} articles stored, {len(kept)} unchanged skipped" in res.stderr
     assert assert_whole_articles(db) == snapshot_ids(reference)
     assert snapshot(db) == snapshot(reference)  # nothing lost, nothing doubled
-    assert search_index_rows(db) == N_ARTICLES  # the re-run built the index the kill cut short
-
-
-def search_index_rows(db: Path) -> int:
-    """Documents in the full-text index (its own per-document table: a SELECT on the index reads
-    the articles table), after FTS5's check that the index matches the articles once built."""
-    con = sqlite3.connect(db)
-    try:
-        if con.execute("SELECT 1 FROM sqlite_master WHERE name = 'articles_ai'").fetchone():
-            con.execute("INSERT INTO articles_fts(articles_fts, rank) VALUES('integrity-check', 1)")
-        return con.execute("SELECT count(*) FROM articles_fts_docsize").fetchone()[0]
-    finally:
-        con.close()
+    assert search_index_documents(db) == N_ARTICLES  # the re-run built the index the kill cut short
 
 
 def snapshot_ids(db: Path) -> set[str]:

@@ -114,6 +114,9 @@ class _Patterns:
     half: regex.Pattern[str]
     half_n: regex.Pattern[str]
     quarter: regex.Pattern[str]
+    # where a digit-led or "tháng"-led core can start (see _DIGIT_CORES, _THANG_CORES)
+    digit_start: regex.Pattern[str]
+    thang_start: regex.Pattern[str]
     # left contexts, searched in a short window ending where a core starts
     strong_left: regex.Pattern[str]
     weak_left: regex.Pattern[str]
@@ -194,6 +197,16 @@ def _patterns() -> _Patterns:
         quarter=regex.compile(
             rf"\bquý\s+(?-i:(?P<q>IV|III|II|I|[1-4]))(?![\p{{L}}\p{{N}}])"
             rf"(?:\s?[/.-]\s?{year}|\s+năm\s+{year}|\s+năm\s+(?P<nay>nay)\b)?", f),
+        # a day/month number (one or two digits) and the start of what some core needs after
+        # it, or a year. Implied by every digit-led core: each starts with ``nb`` and its first
+        # number is the whole digit run; at most one alternative holds at a position.
+        digit_start=regex.compile(
+            r"(?=\d)(?<![\p{N}/.,])(?:\d\d?(?="
+            r"(?P<slash>\s?/\s?\d)|(?P<dash>\s?-\s?(?:\d|ngày))|(?P<dot>\s?\.\s?\d\d?\s?\.)"
+            r"|(?P<endash>\s?–\s?(?:\d|ngày))|(?P<comma>\s*,\s*(?:\d|ngày))"
+            r"|\s+(?:(?P<month>tháng)|(?P<to>đến|tới)\s|(?P<and>và)\s))"
+            rf"|(?P<year>{yr})(?!\d))", f),
+        thang_start=regex.compile(r"\b(?P<thang>tháng)", f),
         strong_left=regex.compile(
             rf"(?:\b(?:{pod}|hôm)\s+(?:nay|qua)\s*\(\s*|\b{pod}\s+(?:ngày\s+)?"
             rf"|(?:\bhôm\s+)?(?<!\b{freq}\s+)\bngày\s+"
@@ -294,12 +307,51 @@ def _left(pat: regex.Pattern[str], text: str, lo: int, at: int) -> int | None:
     return m.start() if m else None
 
 
+# The digit-led cores worth trying where ``digit_start`` reports each shape: what a core
+# needs right after its first number ("/" for 20/10, "tháng" for 5 tháng 3, "-"/"đến"/"tới"
+# for day ranges, ","/"và" for day pairs); a four-digit number is tried as a year.
+_DIGIT_CORES: dict[str, tuple[str, ...]] = {
+    "slash": ("dmy", "dm_range", "dm", "my_bare"),
+    "dash": ("dmy", "day_range", "dm"),
+    "dot": ("dmy",),
+    "endash": ("day_range",),
+    "comma": ("day_pair",),
+    "month": ("dm_words",),
+    "to": ("day_range",),
+    "and": ("day_pair",),
+    "year": ("bare_year", "year_range"),
+}
+_THANG_CORES: dict[str, tuple[str, ...]] = {"thang": ("my", "month_range", "month", "half")}
+
+
+def _core_matches(scan: regex.Pattern[str], cores: dict[str, tuple[str, ...]], text: str,
+                  lo: int, hi: int) -> dict[str, list[regex.Match[str]]]:
+    """``finditer`` over text[lo:hi] of each core in ``cores``, from one scan.
+
+    A full scan costs the same for each core however rarely it matches, so ``scan`` finds
+    where one can start (its named group says which cores to try) and each core is matched
+    only there. Matches stay those of finditer: a core's match is the same at its start, and
+    one starting inside the previous match of the same core is skipped."""
+    p = _patterns()
+    found: dict[str, list[regex.Match[str]]] = {k: [] for ks in cores.values() for k in ks}
+    ends = dict.fromkeys(found, lo)
+    for sm in scan.finditer(text, lo, hi):
+        at = sm.start()
+        for k in cores[sm.lastgroup]:  # type: ignore[index]
+            if at >= ends[k]:
+                m = getattr(p, k).match(text, at, hi)
+                if m:
+                    found[k].append(m)
+                    ends[k] = m.end()
+    return found
+
+
 def _candidates(doc: Document, lo: int, hi: int) -> list[_Cand]:
     """All date candidates of text[lo:hi] lying inside one sentence, overlaps included.
 
-    Each pattern scans the whole range once (cheaper than once per sentence); a match is kept
-    only when it starts and ends in the same sentence, and cue words are looked for only
-    inside that sentence."""
+    The range is scanned once per family of cores, not per sentence (see _core_matches); a
+    match is kept only when it starts and ends in the same sentence, and cue words are looked
+    for only inside that sentence."""
     p = _patterns()
     text = doc.norm
     out: list[_Cand] = []
@@ -323,16 +375,18 @@ def _candidates(doc: Document, lo: int, hi: int) -> list[_Cand]:
             return s
         return None if need_cue else at
 
-    for m in p.dmy.finditer(text, lo, hi):
+    digit = _core_matches(p.digit_start, _DIGIT_CORES, text, lo, hi)
+    thang = _core_matches(p.thang_start, _THANG_CORES, text, lo, hi)
+    for m in digit["dmy"]:
         s = day_start(m.start(), False)
         add(s if s is not None else m.start(), m.end(),
             _Point(int(m["y"]), int(m["m"]), int(m["d"])))
-    for m in p.dm_words.finditer(text, lo, hi):
+    for m in digit["dm_words"]:
         y = _int(m["y"])
         s = day_start(m.start(), y is None)
         if s is not None:
             add(s, m.end(), _Point(y, _month_of(m), int(m["d"])))
-    for m in p.dm_range.finditer(text, lo, hi):  # "dịp lễ 30/4 – 1/5": needs a cue before
+    for m in digit["dm_range"]:  # "dịp lễ 30/4 – 1/5": needs a cue before
         sl = sent_lo(m.start())
         strong = _left(p.strong_left, text, sl, m.start())  # a strong cue belongs to the span
         cued = strong is not None or _left(p.weak_left, text, sl, m.start()) is not None
@@ -343,7 +397,7 @@ def _candidates(doc: Document, lo: int, hi: int) -> list[_Cand]:
             a = replace(a, y=y2 if (a.m, a.d) < (b.m, b.d) else y2 - 1)
         if cued and (a.y is None or b.y is None or a.key() < b.key()) and (a.m, a.d) != (b.m, b.d):
             add(strong if strong is not None else m.start(), m.end(), a, b)
-    for m in p.day_range.finditer(text, lo, hi):
+    for m in digit["day_range"]:
         starts = [x for x in (_left(p.from_left, text, sent_lo(m.start()), m.start()),
                               _left(p.strong_left, text, sent_lo(m.start()), m.start()))
                   if x is not None]
@@ -351,13 +405,13 @@ def _candidates(doc: Document, lo: int, hi: int) -> list[_Cand]:
         y, mo, d1, d2 = _int(m["y"]), int(m["m"]), int(m["d1"]), int(m["d2"])
         if s is not None and d1 < d2:
             add(s, m.end(), _Point(y, mo, d1), _Point(y, mo, d2))
-    for m in p.day_pair.finditer(text, lo, hi):  # "ngày 12 và 13/10": two dates
+    for m in digit["day_pair"]:  # "ngày 12 và 13/10": two dates
         s = _left(p.strong_left, text, sent_lo(m.start()), m.start())
         y, mo, d1, d2 = _int(m["y"]), int(m["m"]), int(m["d1"]), int(m["d2"])
         if s is not None and d1 < d2:
             add(s, m.end("e1"), _Point(y, mo, d1))
             add(m.start("d2"), m.end(), _Point(y, mo, d2))
-    for m in p.dm.finditer(text, lo, hi):
+    for m in digit["dm"]:
         pt = _Point(_int(m["y"]), int(m["m"]), int(m["d"]))
         s = _left(p.strong_left, text, sent_lo(m.start()), m.start())
         if s is not None:
@@ -373,32 +427,32 @@ def _candidates(doc: Document, lo: int, hi: int) -> list[_Cand]:
         before = text[sent_lo(m.start()):m.start()].rstrip()
         return bool(before) and before[-1] not in ".:;!?-–—(\"“'‘"
 
-    for m in p.my.finditer(text, lo, hi):
+    for m in thang["my"]:
         if month_name(m):
             continue
         add(m.start(), m.end(), _Point(int(m["y"]), _month_of(m)))
-    for m in p.my_bare.finditer(text, lo, hi):
+    for m in digit["my_bare"]:
         if _left(p.weak_left, text, sent_lo(m.start()), m.start()) is not None:
             add(m.start(), m.end(), _Point(int(m["y"]), int(m["m"])))
-    for m in p.month_range.finditer(text, lo, hi):
+    for m in thang["month_range"]:
         y, m1, m2 = int(m["y"]), int(m["m1"]), int(m["m2"])
         if m1 < m2:
             add(m.start(), m.end(), _Point(y, m1), _Point(y, m2))
-    for m in p.month.finditer(text, lo, hi):
+    for m in thang["month"]:
         if _follower_ok(text, m.end()) and not month_name(m):
             add(m.start(), m.end(), _Point(None, _month_of(m)))
     for m in p.year.finditer(text, lo, hi):
         add(m.start(), m.end(), _Point(int(m["y"])))
-    for m in p.bare_year.finditer(text, lo, hi):  # a year after a festival or "SN"
+    for m in digit["bare_year"]:  # a year after a festival or "SN"
         s = _left(p.festival_left, text, sent_lo(m.start()), m.start())
         if s is not None:
             add(s, m.end(), _Point(int(m["y"])))
-    for m in p.year_range.finditer(text, lo, hi):
+    for m in digit["year_range"]:
         y1, y2 = int(m["y1"]), int(m["y2"])
         if y1 < y2 <= y1 + 50:
             s = _left(p.period_left, text, sent_lo(m.start()), m.start())
             add(s if s is not None else m.start(), m.end(), _Point(y1), _Point(y2))
-    for m in p.half.finditer(text, lo, hi):  # "7 tháng đầu năm 2023": the number before
+    for m in thang["half"]:  # "7 tháng đầu năm 2023": the number before
         mn = p.half_n.search(text, max(sent_lo(m.start()), m.start() - 20), m.start())
         n = _num(mn["n"]) if mn else None
         if mn is None or n is None or not 1 <= n <= 11:

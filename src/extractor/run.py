@@ -13,9 +13,11 @@ from __future__ import annotations
 import hashlib
 import os
 import signal
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -196,11 +198,26 @@ def run(paths: Sequence[str | Path], db_path: str | Path, *, workers: int = 1,
     except KeyboardInterrupt:  # the next run builds them
         summary.interrupted = True
     summary.seconds = time.perf_counter() - t0
-    finish_run(db, run_id, articles=summary.articles, skipped=summary.skipped,
-               errors=len(summary.errors), facts=summary.facts, seconds=summary.seconds,
-               status="interrupted" if summary.interrupted else "done")
-    db.close()
+    with _ctrl_c_ignored():  # the work is done: the record of the run is written whatever comes
+        finish_run(db, run_id, articles=summary.articles, skipped=summary.skipped,
+                   errors=len(summary.errors), facts=summary.facts, seconds=summary.seconds,
+                   status="interrupted" if summary.interrupted else "done")
+        db.close()
     return summary
+
+
+@contextmanager
+def _ctrl_c_ignored() -> Iterator[None]:
+    """Ctrl-C has nothing left to stop during the block (in the main thread, where Python
+    delivers signals; elsewhere the block runs as it is)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)
 
 
 def _run_parallel(records: Iterable[SourceRecord], workers: int,

@@ -10,6 +10,7 @@ and value indexes once at the end (:func:`extractor.store.finish_bulk_load`).
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import signal
@@ -224,20 +225,27 @@ def _run_parallel(records: Iterable[SourceRecord], workers: int,
                   store: Callable[[list[SourceRecord], list[_Rows | str]], None]) -> None:
     window = workers * 4  # chunks in flight: bounded memory, workers never idle
     warm_up()  # forked workers inherit the loaded models, lexicons and gazetteer
+    # what is loaded now lives as long as the process: the garbage collector of each forked
+    # worker need not walk it again (one full pass costs ~40 ms), and its pages stay shared
+    gc.collect()
+    gc.freeze()
     pending: dict[Future[list[_Rows | str]], list[SourceRecord]] = {}
-    with ProcessPoolExecutor(max_workers=workers, initializer=_ignore_sigint) as pool:
-        try:
-            _feed(pool, iter(records), window, pending, store)
-        except KeyboardInterrupt:
-            # stop handing out work; what is already stored stays; the caller records the stop
-            pool.shutdown(wait=True, cancel_futures=True)
-            raise
+    try:
+        with ProcessPoolExecutor(max_workers=workers, initializer=_ignore_sigint) as pool:
+            try:
+                _feed(pool, iter(records), window, pending, store)
+            except KeyboardInterrupt:
+                # stop handing out work; what is already stored stays; the caller records it
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
+    finally:
+        gc.unfreeze()  # the caller's process collects as before
 
 
 def warm_up() -> None:
-    """Load everything the pipeline loads lazily (underthesea, lexicons, gazetteer, compiled
-    patterns) by running it once on a small text, so worker processes forked afterwards start
-    ready instead of each paying about a second of imports."""
+    """Load everything the pipeline loads lazily (underthesea's sentence splitter, lexicons,
+    gazetteer, compiled patterns) by running it once on a small text, so worker processes forked
+    afterwards start ready instead of each paying the loading again."""
     extract_record(SourceRecord(
         "warm-up", "Công an xã Lộc Yên ra mắt mô hình\n\nNgày 5/3/2023, Công an xã Lộc Yên, huyện "
         "Hương Khê, Hà Tĩnh ra mắt mô hình “Camera an ninh” với hơn 20 camera; đồng chí Đại tá "

@@ -22,6 +22,7 @@ candidate; the post-2025 unit and code come from the gazetteer's mapping (phase 
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
@@ -167,6 +168,38 @@ def _trie_safe(words: list[tuple[str, bool]]) -> bool:
 
 
 @cache
+def _trigger_prefilter() -> re.Pattern[str]:
+    """The casefolded first words of the level words ("thành", "tp", "ấp"), searched with
+    ``re`` on the casefolded text: half the cost of the level-word regex, which then only
+    confirms each candidate. A superset: every character the level-word regex takes for a
+    letter (case-insensitively) casefolds to that letter (checked over all of Unicode for the
+    letters of admin_levels.tsv; "ſ" → "s", "K" → "k"), and the text is casefolded only when
+    no character grows, so offsets agree."""
+    firsts = {r["word"].casefold().split(" ", 1)[0] for r in load_tsv("admin_levels.tsv")}
+    return re.compile("|".join(re.escape(w) for w in sorted(firsts, key=lambda w: (-len(w), w))))
+
+
+def _next_trigger(sc: _Scan, pos: int, end: int) -> regex.Match[str] | None:
+    """``_triggers()[0].search(sc.text, pos, end)``: each prefilter hit is confirmed with the
+    level-word regex at that position (so the same match, leftmost first). After a few false
+    hits ("cấp", "tổ chức") the regex searches on from there itself, so text made of false
+    hits costs no Python loop per hit."""
+    pat = _triggers()[0]
+    folded = sc.folded
+    if folded is not None:
+        find = _trigger_prefilter().search
+        for _ in range(8):
+            c = find(folded, pos, end)
+            if c is None:
+                return None
+            m = pat.match(sc.text, c.start(), end)
+            if m is not None:
+                return m
+            pos = c.start() + 1
+    return pat.search(sc.text, pos, end)
+
+
+@cache
 def _words(kind: str) -> frozenset[str]:
     return frozenset(r["word"] for r in load_tsv("location_words.tsv") if r["kind"] == kind)
 
@@ -222,6 +255,7 @@ class _Scan:
     text: str
     mentions: list[_Mention] = field(default_factory=list)
     covered: list[tuple[int, int]] = field(default_factory=list)
+    folded: str | None = None  # ``text.casefold()`` when it keeps every offset, for the prefilter
 
 
 def _gaz_match(g: Gazetteer, words: list[str], tier: str, level: str
@@ -255,6 +289,24 @@ def _level_table(g: Gazetteer, tier: str, level: str) -> dict[str, tuple[Unit, .
         if len(_LEVEL_TABLES) > 64:  # bounded: a handful of gazetteers and level words
             _LEVEL_TABLES.clear()
         got = _LEVEL_TABLES[(id(g), tier, level)] = (g, table)
+    return got[1]
+
+
+# (gazetteer, tier, level) → the keys of :func:`_level_table` cut before each space
+_LEVEL_STEMS: dict[tuple[int, str, str], tuple[Gazetteer, frozenset[str]]] = {}
+
+
+def _level_stems(g: Gazetteer, tier: str, level: str) -> frozenset[str]:
+    """Every key of ``_level_table(g, tier, level)`` cut before one of its spaces ("nông
+    trường lệ" of "nông trường lệ ninh"): a run whose key is none of these is no prefix of a
+    longer unit name, so no syllable after it can extend it."""
+    got = _LEVEL_STEMS.get((id(g), tier, level))
+    if got is None or got[0] is not g:
+        stems = {k[:i] for k in _level_table(g, tier, level)
+                 for i, c in enumerate(k) if c == " "}
+        if len(_LEVEL_STEMS) > 64:  # bounded like _LEVEL_TABLES
+            _LEVEL_STEMS.clear()
+        got = _LEVEL_STEMS[(id(g), tier, level)] = (g, frozenset(stems))
     return got[1]
 
 
@@ -335,7 +387,9 @@ def _name_after(sc: _Scan, pos: int, trig: _Trigger, sent_end: int
             return dashed[0], dashed[1], dashed[2], False, True
     if trig.tier in _GAZ_TIERS:
         n, units = _gaz_match(g, words, trig.tier, trig.level)
-        if n == len(words) or not n:
+        # (both repairs below only lengthen the run: skipped unless a unit's name goes on)
+        if (n == len(words) or not n) and \
+                " ".join(words).casefold() in _level_stems(g, trig.tier, trig.level):
             # capitalisation repair: "xã Lộc yên" when "Lộc Yên" is a unit of this level
             ext = _LOWER_SYL.match(text, i + len(m.group()), sent_end)
             if ext:
@@ -441,13 +495,12 @@ def _bare_units(g: Gazetteer, name: str, tiers: tuple[str, ...]) -> tuple[Unit, 
 
 
 def _scan_sentence(sc: _Scan, start: int, end: int, index: int) -> None:
-    pat, table = _triggers()
     text = sc.text
     g = sc.g
     pos = start
     last: _Mention | None = None
     while True:
-        m = pat.search(text, pos, end)
+        m = _next_trigger(sc, pos, end)
         if not m:
             break
         pos = m.end()
@@ -724,6 +777,8 @@ def _merge_typos(mentions: list[_Mention]) -> list[_Mention]:
     """Unknown spellings that equal a known mention of the same level without diacritics are
     that mention ("Lôc Yên" = "Lộc Yên"); one that equals, without diacritics, a unit of a
     province the article names is that unit; any other stays as written, status unknown."""
+    if all(m.known for m in mentions):
+        return mentions  # half the articles: nothing to merge, skip the keys
     known = {(m.group, loose_key(m.name)): m for m in mentions if m.known}
     provs, _ = _context([m for m in mentions if m.known])
     for m in mentions:
@@ -784,6 +839,9 @@ def extract(doc: Document) -> list[LocationMention]:
 def _extract(doc: Document) -> list[LocationMention]:
     g = gazetteer()
     sc = _Scan(g, doc.norm)
+    folded = sc.text.casefold()
+    if len(folded) == len(sc.text):  # no "ß" → "ss": offsets agree (else the plain search)
+        sc.folded = folded
     for s in doc.sentences:
         _scan_sentence(sc, s.start, s.end, s.index)
     sc.mentions = [m for m in sc.mentions if not m.foreign]

@@ -44,8 +44,12 @@ _DIGIT_RE = regex.compile(
 _QUOTE_RE = regex.compile(r"“[^“”\n]{0,300}”|\"[^\"\n]{0,300}\"|«[^«»\n]{0,300}»")
 _OPENERS = frozenset(".:;!?(“\"«…-–•")
 _HEAD = 32  # characters before a number that decide it (longest cue: "biển kiểm soát")
-# Patterns anchored at the end of the text before a number are searched in REVERSE mode: the
-# engine starts at the end, so a miss costs one attempt instead of one per character.
+# Patterns anchored at the end of the text before a number ("...\s*$" / "...\s+$") run in
+# REVERSE mode and are called with ``match``, which anchors at the end: one attempt, where
+# ``search`` would also try (and fail) at every other position. Same answer: ``$`` holds only at
+# the end or before a final "\n", and a match from there extends over the "\n" by its trailing
+# \s* / \s+, so ``search`` always returns the match at the end. (Not so for _DIGIT_BEFORE,
+# whose [ \t]+ cannot take a "\n": it stays a search.)
 _BACK = regex.I | regex.REVERSE
 _TITLE_WORD_BEFORE = regex.compile(rf"(?<![{_L}])\p{{Lu}}[\p{{Ll}}\p{{M}}]+\s+$", regex.REVERSE)
 _SPACES = regex.compile(r"\s+")
@@ -312,14 +316,14 @@ def _is_name_number(head: str, lex: _Lexicon, *, whole: bool) -> bool:
 
     ``head`` is the end of the sentence before the number; ``whole`` when it is all of it.
     """
-    bm = lex.before_re.search(head)
+    bm = lex.before_re.match(head)
     if bm and _key(bm["w"]) in lex.cap_only and not bm["w"][0].isupper():
         bm = None  # "hướng dẫn 27 hộ": the verb, not "Hướng dẫn 27/HD"
     if bm:
-        if lex.before_ok_re.search(head):
+        if lex.before_ok_re.match(head):
             return False
-        return not lex.distributive_re.search(head[:bm.start()])
-    tm = _TITLE_WORD_BEFORE.search(head)  # "Hố Nai 3", "Dự án 8": a capitalised name head
+        return not lex.distributive_re.match(head[:bm.start()])
+    tm = _TITLE_WORD_BEFORE.match(head)  # "Hố Nai 3", "Dự án 8": a capitalised name head
     if not tm:
         return False
     before = head[:tm.start()]
@@ -330,12 +334,12 @@ def _is_name_number(head: str, lex: _Lexicon, *, whole: bool) -> bool:
 
 def _qualifier(head: str, unit_kind: str, lex: _Lexicon) -> tuple[str | None, int]:
     """(qualifier, start offset in ``head``) of the words right before a number."""
-    qm = lex.qualifier_re.search(head)
+    qm = lex.qualifier_re.match(head)
     if not qm:
         return None, len(head)
     word = _key(qm["q"])
     q = lex.qualifiers[word]
-    if word == "trên" and unit_kind == "place" and not lex.quantity_verb_re.search(head[:qm.start()]):
+    if word == "trên" and unit_kind == "place" and not lex.quantity_verb_re.match(head[:qm.start()]):
         return None, len(head)  # "hoạt động trên 05 lĩnh vực": "on/in", not "more than"
     return q, qm.start()
 
@@ -384,7 +388,7 @@ def _count(sent: str, start: int, end: int, nums: list[str], of_txt: str | None,
     qstart = start - (len(head) - qpos)
     if len(values) == 2:
         qual = None if qual == "more_than" else qual
-        fm = _FROM_RE.search(head)
+        fm = _FROM_RE.match(head)
         if fm:
             qstart = start - (len(head) - fm.start())
     return [_Found(qstart, uend, start, _clean(v * mult + extra), unit, qual,  # type: ignore[operator]
@@ -439,9 +443,9 @@ def _word_counts(sent: str, low: str | None, lex: _Lexicon, award_ctx: bool) -> 
             continue  # "Sơ kết 3 năm mô hình": the noun of the number before, not five
         if b_txt is None:
             w = _key(a_txt)
-            if w == "một" and not lex.qualifier_re.search(sent[max(0, m.start() - 30):m.start()]):
+            if w == "một" and not lex.qualifier_re.match(sent[max(0, m.start() - 30):m.start()]):
                 continue  # the article "a", "một số", "một trong" (but "ít nhất một buổi")
-            if w == "năm" and lex.before_nam_re.search(sent[max(0, m.start() - 30):m.start()]):
+            if w == "năm" and lex.before_nam_re.match(sent[max(0, m.start() - 30):m.start()]):
                 continue  # "trong năm", "mỗi năm": the year
         nums = [a_txt] if b_txt is None else [a_txt, b_txt]
         out.extend(_count(sent, m.start(), end, nums, None, parse_number_words, lex,
@@ -482,6 +486,9 @@ class _Spans:
         return i >= 0 and pos < self.ends[i]
 
 
+_NO_SPANS = _Spans([])  # read-only: shared by every sentence without a quote
+
+
 @dataclass(frozen=True)
 class _Claimed:
     """Stored-text spans other extractors claimed."""
@@ -511,8 +518,10 @@ def extract(doc: Document) -> list[CountMention]:
     out: list[CountMention] = []
     for s in doc.sentences:
         sent = text[s.start:s.end]
-        quotes = _Spans([(m.start(), m.end()) for m in _QUOTE_RE.finditer(sent)
-                         if not _is_speech(sent, m.start(), m.end())])
+        # most sentences hold no quote mark (every _QUOTE_RE match opens with one): no scan
+        quotes = (_Spans([(m.start(), m.end()) for m in _QUOTE_RE.finditer(sent)
+                          if not _is_speech(sent, m.start(), m.end())])
+                  if "“" in sent or '"' in sent or "«" in sent else _NO_SPANS)
         low = _lower(sent)
         # most sentences hold no award word: a substring test on one of its syllables rules
         # them out before the (slow, case-insensitive) regex scan
@@ -523,9 +532,10 @@ def extract(doc: Document) -> list[CountMention]:
         for f in found:
             if f.num_start in quotes or claimed.blocks(doc, f, s.start):
                 continue
-            # fields are typed by construction: skip pydantic validation (the costliest step
-            # on long texts with thousands of counts)
-            out.append(CountMention.model_construct(
+            # the validating constructor, not model_construct: pydantic-core checks these
+            # plain typed fields in Rust faster (~2.6 µs) than model_construct's Python loop
+            # over the fields (~5.4 µs, pydantic 2.14), and returns the same values
+            out.append(CountMention(
                 **doc.provenance(s.start + f.start, s.start + f.end),
                 value=f.value, unit=f.unit, qualifier=f.qualifier, of=f.of))
     return out

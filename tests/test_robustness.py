@@ -120,6 +120,8 @@ ADVERSARIAL = {
     "repeated open model names": "mô hình “Khu dân cư " * 2_000,
     "repeated dates": "ngày 20/10/" * 10_000,
     "repeated titles": "Phó Giám đốc Công an tỉnh, " * 4_000,
+    "a run of 1M spaces in a line": "x" + " " * 1_000_000 + ".",
+    "a run of 200k tabs in a line": "Nguyễn Văn An" + "\t" * 200_000 + "- Trần Bình",
 }
 
 

@@ -37,7 +37,10 @@ _NAME_SYLLABLE = regex.compile(r"^\p{Lu}[\p{Ll}\p{M}]*(?:['’]\p{Lu}?[\p{Ll}\p{
 
 
 _BYLINE_UNIT = regex.compile(r"\s*\((?:[^)]{0,40})\)\s*$")
-_BYLINE_SEP = regex.compile(r"\s+[-–]\s+|\s*,\s*|\s+và\s+|\s*/\s*")
+# (?<!\s): a separator is taken from the start of its whitespace, never from inside it (any
+# match starting inside a run also matches from the run's start); without it, a line with a long
+# run of spaces is scanned from each of its positions to the run's end, quadratic in the run
+_BYLINE_SEP = regex.compile(r"(?<!\s)(?:\s+[-–]\s+|\s*,\s*|\s+và\s+|\s*/\s*)")
 
 
 class _Line(NamedTuple):

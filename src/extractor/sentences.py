@@ -62,7 +62,7 @@ def _tokenizer() -> Any:
 
     class _JumpingPunkt(ut.PunktSentenceTokenizer):  # type: ignore[misc]
         def sentences_from_text(self, text: str) -> list[str]:
-            """underthesea's loop verbatim, except that it moves to the next ``.?!`` with one
+            """underthesea's loop step for step, except that it moves to the next ``.?!`` with one
             regex search where the original advances one character at a time doing nothing."""
             if not text or not text.strip():
                 return []
@@ -84,25 +84,14 @@ def _tokenizer() -> Any:
                         while after < n and text[after] in " \t":
                             after += 1
                         if after >= n or text[after].isupper():
-                            sentence = text[start:dot_end].strip()
-                            if sentence:
-                                sentences.append(sentence)
-                            while dot_end < n and text[dot_end] in " \t\n\r":
-                                dot_end += 1
-                            start = dot_end
+                            dot_end = start = _close(sentences, text, start, dot_end)
                         i = dot_end
                         continue
                 if self._is_sentence_boundary(text, i):
                     end = i + 1
                     while end < n and text[end] in self.SENT_END_CHARS:
                         end += 1
-                    sentence = text[start:end].strip()
-                    if sentence:
-                        sentences.append(sentence)
-                    while end < n and text[end] in " \t\n\r":
-                        end += 1
-                    start = end
-                    i = end
+                    start = i = _close(sentences, text, start, end)
                     continue
                 i += 1
             final = text[start:].strip()
@@ -112,6 +101,18 @@ def _tokenizer() -> Any:
 
     ut._load_model()
     return _JumpingPunkt(ut.sentence_tokenizer.abbrev_types)
+
+
+def _close(sentences: list[str], text: str, start: int, end: int) -> int:
+    """End a sentence at ``end`` (kept when not blank); return where the next one starts, past
+    the spaces and line breaks that follow (underthesea's rule)."""
+    sentence = text[start:end].strip()
+    if sentence:
+        sentences.append(sentence)
+    n = len(text)
+    while end < n and text[end] in " \t\n\r":
+        end += 1
+    return end
 
 
 def sent_tokenize(text: str) -> list[str]:

@@ -11,14 +11,18 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
+from typing import Any, TypeVar
 
 import regex
 
 from .normalize import fold_tones
 from .resources import ResourceError, load_tsv
+
+T = TypeVar("T")
 
 PROVINCE_LEVELS = frozenset({"tỉnh", "thành phố"})
 DISTRICT_LEVELS = frozenset({"huyện", "quận", "thị xã", "thành phố"})
@@ -105,6 +109,14 @@ class Gazetteer:
     by_key: dict[str, tuple[Unit, ...]]
     max_syllables: int
     _loose: dict[str, tuple[Unit, ...]] | None = None
+    _derived: dict[Hashable, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def derived(self, name: Hashable, build: Callable[[], T]) -> T:
+        """A table another module derives from this gazetteer (filtered by level, keyed for a
+        scan), built on first use and kept as long as the gazetteer."""
+        if name not in self._derived:
+            self._derived[name] = build()
+        return self._derived[name]  # type: ignore[no-any-return]
 
     @property
     def by_loose(self) -> dict[str, tuple[Unit, ...]]:

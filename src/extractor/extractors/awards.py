@@ -108,7 +108,6 @@ class _Lex:
     same_level: regex.Pattern[str]
     name_stop: regex.Pattern[str]
     issuer_stop: regex.Pattern[str]
-    prefilter_words: tuple[str, ...]
     prefilter_keys: tuple[tuple[str, tuple[tuple[str, int], ...]], ...]
 
 
@@ -167,7 +166,6 @@ def _lex() -> _Lex:
         same_level=regex.compile(rf"{_L}(?:{_alt(by['same_level'])}){_R}", i),
         name_stop=regex.compile(rf"(?:{_alt(by['name_stop'])}){_R}", i),
         issuer_stop=regex.compile(rf"\s(?:{_alt(by['issuer_stop'])}){_R}", i),
-        prefilter_words=prefilter,
         prefilter_keys=_prefilter_keys(prefilter),
     )
 

@@ -26,6 +26,7 @@ from ..models import CountMention
 from ..normalize import fold_tones
 from ..numbers import (NUMBER, digit_words, multipliers, parse_number, parse_number_words,
                        word_number_pattern)
+from ..patterns import word_trie
 from ..resources import ResourceError, validated
 
 _L = r"\p{L}\p{M}"  # letters with their marks
@@ -130,44 +131,14 @@ def _alternation(words: list[str]) -> str:
 
 def _trie(words: list[str]) -> str:
     """The alternation of ``_alternation`` factored into a prefix tree, for patterns matched
-    FORWARD at a position: the engine then tests one branch per character instead of every
-    word in turn. Same matches: words that can match at one position are prefixes of each
-    other, and the tree tries the longer first (a word's end is its node's last branch), as the
-    longest-first list does."""
-    root: dict[str, dict] = {}
-    for w in {_key(w) for w in words}:
-        node = root
-        for ch in w:
-            node = node.setdefault(r"\s+" if ch == " " else regex.escape(ch), {})
-        node[""] = {}
-
-    def emit(node: dict[str, dict]) -> str:
-        parts = [atom + emit(child) for atom, child in sorted(node.items()) if atom]
-        if "" in node:
-            parts.append("")
-        return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
-
-    return emit(root)
+    forward at a position (same matches: lexicon keys that can match at one position are
+    prefixes of each other)."""
+    return word_trie(_key(w) for w in words)
 
 
 def _rtrie(words: list[str]) -> str:
-    """``_trie`` mirrored: the alternation factored by common endings, for the patterns
-    searched in REVERSE mode (matched from their end). Words that can match ending at one
-    position are suffixes of each other, and the longer is tried first, as in the list."""
-    root: dict[str, dict] = {}
-    for w in {_key(w) for w in words}:
-        node = root
-        for ch in reversed(w):
-            node = node.setdefault(r"\s+" if ch == " " else regex.escape(ch), {})
-        node[""] = {}
-
-    def emit(node: dict[str, dict]) -> str:
-        parts = [emit(child) + atom for atom, child in sorted(node.items()) if atom]
-        if "" in node:
-            parts.append("")
-        return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
-
-    return emit(root)
+    """``_trie`` factored by common endings, for the patterns searched in REVERSE mode."""
+    return word_trie((_key(w) for w in words), reverse=True)
 
 
 # Characters that str.lower() does not map to the letter the regex module's case-insensitive

@@ -39,6 +39,7 @@ from ..gazetteer import (
     loose_key,
 )
 from ..models import LocationMention
+from ..patterns import word_trie
 from ..resources import ResourceError, load_tsv
 
 VILLAGE_LEVELS = frozenset({"thôn", "bản", "làng", "ấp", "xóm", "buôn", "sóc", "khóm"})
@@ -115,35 +116,13 @@ def _triggers() -> tuple[regex.Pattern[str], dict[str, _Trigger]]:
     if _trie_safe(words):
         # the same matches as the alternation below at a third less cost: a trie lets the
         # engine try one branch per first letter instead of all ~35 words at every position
-        body = ("(?i:" + _trie([w for w, ci in words if ci]) + ")|"
-                + _trie([w for w, ci in words if not ci]))
+        body = ("(?i:" + word_trie(w for w, ci in words if ci) + ")|"
+                + word_trie(w for w, ci in words if not ci))
     else:  # pragma: no cover - only for a resource the trie cannot order like the list
         alts.sort(key=lambda a: -len(a[0]))
         body = "|".join(a[1] for a in alts)
     pat = regex.compile(r"(?<![\p{L}\p{N}])(?:" + body + r")(?![\p{L}\p{N}])")
     return pat, table
-
-
-def _trie(words: list[str]) -> str:
-    """An alternation of ``words`` (a space: ``\\s+``) factored into a trie. A word that is
-    a prefix of another is an optional tail, greedy, so the longer word is tried first as in
-    the longest-first alternation."""
-    tree: dict[str, dict] = {}
-    for w in words:
-        node = tree
-        for c in w:
-            node = node.setdefault(c, {})
-        node[""] = {}
-
-    def emit(node: dict[str, dict]) -> str:
-        alts = [(r"\s+" if c == " " else regex.escape(c)) + emit(sub)
-                for c, sub in sorted(node.items()) if c]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        return f"(?:{body})?" if "" in node else body
-
-    return emit(tree) if tree else "(?!)"
 
 
 def _trie_safe(words: list[tuple[str, bool]]) -> bool:
@@ -262,7 +241,7 @@ def _gaz_match(g: Gazetteer, words: list[str], tier: str, level: str
                ) -> tuple[int, tuple[Unit, ...]]:
     """Longest prefix of ``words`` (capitalised syllables) that the gazetteer knows at ``tier``;
     returns (syllables used, units) or (0, ())."""
-    table = _level_table(g, tier, level)
+    table = _level_index(g, tier, level).table
     for n in range(min(len(words), g.max_syllables), 0, -1):
         hit = table.get(" ".join(words[:n]).casefold())
         if hit:
@@ -270,15 +249,20 @@ def _gaz_match(g: Gazetteer, words: list[str], tier: str, level: str
     return 0, ()
 
 
-# (gazetteer, tier, level) → {key: units a name after that level word may be}; ~10 tables
-_LEVEL_TABLES: dict[tuple[int, str, str], tuple[Gazetteer, dict[str, tuple[Unit, ...]]]] = {}
+@dataclass(frozen=True)
+class _LevelIndex:
+    """The gazetteer seen after one level word (~10 of them, built once each)."""
+
+    table: dict[str, tuple[Unit, ...]]  # key → the units a name after the level word may be
+    stems: frozenset[str]  # every key of ``table`` cut before one of its spaces
 
 
-def _level_table(g: Gazetteer, tier: str, level: str) -> dict[str, tuple[Unit, ...]]:
+def _level_index(g: Gazetteer, tier: str, level: str) -> _LevelIndex:
     """``g.by_key`` filtered once to the units :func:`_gaz_match` accepts after a ``level``
-    word of ``tier`` (it was filtered per probe, ~60 000 times per 400 articles)."""
-    got = _LEVEL_TABLES.get((id(g), tier, level))
-    if got is None or got[0] is not g:
+    word of ``tier`` (it was filtered per probe, ~60 000 times per 400 articles), and the stems
+    of those names ("nông trường lệ" of "nông trường lệ ninh"): a run whose key is no stem is
+    no prefix of a longer unit name, so no syllable after it can extend it."""
+    def build() -> _LevelIndex:
         tiers, levels = _match_levels(tier, level)
         table = {}
         for k, cands in g.by_key.items():
@@ -286,28 +270,10 @@ def _level_table(g: Gazetteer, tier: str, level: str) -> dict[str, tuple[Unit, .
                         and (u.tier in tiers or u.tier.removesuffix("_2025") in tiers))
             if hit:
                 table[k] = hit
-        if len(_LEVEL_TABLES) > 64:  # bounded: a handful of gazetteers and level words
-            _LEVEL_TABLES.clear()
-        got = _LEVEL_TABLES[(id(g), tier, level)] = (g, table)
-    return got[1]
+        stems = frozenset(k[:i] for k in table for i, c in enumerate(k) if c == " ")
+        return _LevelIndex(table, stems)
 
-
-# (gazetteer, tier, level) → the keys of :func:`_level_table` cut before each space
-_LEVEL_STEMS: dict[tuple[int, str, str], tuple[Gazetteer, frozenset[str]]] = {}
-
-
-def _level_stems(g: Gazetteer, tier: str, level: str) -> frozenset[str]:
-    """Every key of ``_level_table(g, tier, level)`` cut before one of its spaces ("nông
-    trường lệ" of "nông trường lệ ninh"): a run whose key is none of these is no prefix of a
-    longer unit name, so no syllable after it can extend it."""
-    got = _LEVEL_STEMS.get((id(g), tier, level))
-    if got is None or got[0] is not g:
-        stems = {k[:i] for k in _level_table(g, tier, level)
-                 for i, c in enumerate(k) if c == " "}
-        if len(_LEVEL_STEMS) > 64:  # bounded like _LEVEL_TABLES
-            _LEVEL_STEMS.clear()
-        got = _LEVEL_STEMS[(id(g), tier, level)] = (g, frozenset(stems))
-    return got[1]
+    return g.derived(("locations: level", tier, level), build)
 
 
 @cache
@@ -389,7 +355,7 @@ def _name_after(sc: _Scan, pos: int, trig: _Trigger, sent_end: int
         n, units = _gaz_match(g, words, trig.tier, trig.level)
         # (both repairs below only lengthen the run: skipped unless a unit's name goes on)
         if (n == len(words) or not n) and \
-                " ".join(words).casefold() in _level_stems(g, trig.tier, trig.level):
+                " ".join(words).casefold() in _level_index(g, trig.tier, trig.level).stems:
             # capitalisation repair: "xã Lộc yên" when "Lộc Yên" is a unit of this level
             ext = _LOWER_SYL.match(text, i + len(m.group()), sent_end)
             if ext:
@@ -714,32 +680,28 @@ def _bare_provinces(sc: _Scan, doc: Document) -> None:
                                         sentence=s.index, known=True))
 
 
-_PROVINCE_TABLE: list[tuple[Gazetteer, dict[str, tuple[bool, tuple[Unit, ...]]]]] = []
-
-
 def _province_table(g: Gazetteer) -> dict[str, tuple[bool, tuple[Unit, ...]]]:
     """Casefolded run → (starts with a lead word, the pre-2025 province units it names), for
     the runs :func:`_bare_provinces` takes: a province key, or a lead word ("tại") and a
     province key; a run whose first word is a lead word names only what follows it. Built once
     per gazetteer: one probe per run instead of a lead-word test, a probe and a filter."""
-    for got in _PROVINCE_TABLE:
-        if got[0] is g:
-            return got[1]
-    provinces = {}
-    for k, cands in g.by_key.items():
-        units = tuple(u for u in cands if u.tier == "province")
-        if units:
-            provinces[k] = units
-    lead = [w for w in _words("lead") if " " not in w]
-    table = {}
-    for k, units in provinces.items():
-        sp = k.find(" ")
-        if sp <= 0 or k[:sp] not in lead:
-            table[k] = (False, units)
-        for w in lead:
-            table[f"{w} {k}"] = (True, units)
-    _PROVINCE_TABLE[:] = [(g, table)]  # one gazetteer per process
-    return table
+    def build() -> dict[str, tuple[bool, tuple[Unit, ...]]]:
+        provinces = {}
+        for k, cands in g.by_key.items():
+            units = tuple(u for u in cands if u.tier == "province")
+            if units:
+                provinces[k] = units
+        lead = [w for w in _words("lead") if " " not in w]
+        table = {}
+        for k, units in provinces.items():
+            sp = k.find(" ")
+            if sp <= 0 or k[:sp] not in lead:
+                table[k] = (False, units)
+            for w in lead:
+                table[f"{w} {k}"] = (True, units)
+        return table
+
+    return g.derived("locations: bare provinces", build)
 
 
 def _initials(name: str) -> str:

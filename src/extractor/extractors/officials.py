@@ -117,19 +117,20 @@ class _Lex:
     stops: _Lexicon
     end_stops: _Lexicon  # verbs that end a title only when nothing follows them ("phụ trách;")
     surnames: frozenset[str]
-    firsts: frozenset[str]  # first words of honorifics, ranks, titles: where a mention can start
     capital_surnames: frozenset[str]
     anchor_words: frozenset[str]  # one-word honorifics ("ông", "đ/c")
-    anchor_phrases: tuple[str, ...]  # multi-word honorifics and ranks ("đồng chí", "đại tá")
     abbreviations: tuple[regex.Pattern[str], dict[str, str]]
     cues_before: _Lexicon  # role nouns before a bare name ("bị cáo", "tài xế")
     cues_after: _Lexicon  # openers of a person-only apposition ("(SN 1991", "(45 tuổi")
-    # _may_name's tests as scans in C: any anchor phrase as a substring (literals, so the
-    # stdlib engine is exact), and a necessary condition of an anchor word standing alone
-    # (whitespace and _EDGE_PUNCT are never \w, so a word that strips to it has no \w around it)
+    # _may_name's tests as scans in C: any multi-word honorific or rank ("đồng chí", "đại tá")
+    # as a substring (literals, so the stdlib engine is exact), and a necessary condition of an
+    # anchor word standing alone (whitespace and _EDGE_PUNCT are never \w, so a word that
+    # strips to it has no \w around it)
     phrase_re: re.Pattern[str]
     word_re: re.Pattern[str]
-    starts: frozenset[str]  # firsts | surnames: tokens where mentions() tries a rule
+    # first words of honorifics, ranks, titles and prefixes, and surnames: the tokens where
+    # mentions() tries a rule
+    starts: frozenset[str]
     title_heads: frozenset[str]  # first words of prefixes and titles: where a title can start
     anchor_heads: frozenset[str]  # first words of honorifics and ranks
 
@@ -175,15 +176,17 @@ def _lex() -> _Lex:
     anchor_phrases = tuple(sorted(a for a in anchors if " " in a))
     titles, prefixes = _Lexicon(by_kind["title"]), _Lexicon(by_kind["prefix"])
     rank_lx, hon_lx = _Lexicon(ranks), _Lexicon(hons)
-    return _Lex(rank_lx, hon_lx, titles,
-                prefixes, _Lexicon(by_kind["org"]), _Lexicon(by_kind["level"]),
-                _Lexicon(by_kind["owner"]), _Lexicon(stops, case_sensitive=True),
-                _Lexicon(end_stops, case_sensitive=True), surnames, firsts, capital, anchor_words, anchor_phrases, abbr,
-                _Lexicon(cues["before"]), _Lexicon(cues["after"]),
-                re.compile("|".join(map(re.escape, anchor_phrases)) or "(?!)"),  # none: no match
-                re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, sorted(anchor_words))) + r")(?!\w)"),
-                firsts | surnames, frozenset(prefixes.index) | frozenset(titles.index),
-                frozenset(hon_lx.index) | frozenset(rank_lx.index))
+    return _Lex(
+        ranks=rank_lx, honorifics=hon_lx, titles=titles, prefixes=prefixes,
+        orgs=_Lexicon(by_kind["org"]), levels=_Lexicon(by_kind["level"]),
+        owners=_Lexicon(by_kind["owner"]), stops=_Lexicon(stops, case_sensitive=True),
+        end_stops=_Lexicon(end_stops, case_sensitive=True), surnames=surnames,
+        capital_surnames=capital, anchor_words=anchor_words, abbreviations=abbr,
+        cues_before=_Lexicon(cues["before"]), cues_after=_Lexicon(cues["after"]),
+        phrase_re=re.compile("|".join(map(re.escape, anchor_phrases)) or "(?!)"),  # none: no match
+        word_re=re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, sorted(anchor_words))) + r")(?!\w)"),
+        starts=firsts | surnames, title_heads=frozenset(prefixes.index) | frozenset(titles.index),
+        anchor_heads=frozenset(hon_lx.index) | frozenset(rank_lx.index))
 
 
 _EDGE_PUNCT = ",.;:!?()[]{}\"'“”‘’«»…-–—"

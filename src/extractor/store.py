@@ -10,13 +10,16 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 from functools import cache
 from pathlib import Path
-from typing import Any
+from operator import itemgetter
+from types import UnionType
+from typing import Any, Literal, Union, get_args, get_origin
 
 import sqlite_utils
+from pydantic import BaseModel
 
 from .models import SCHEMA_VERSION, ArticleFacts
 
@@ -194,9 +197,13 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+# json.dumps(v, ensure_ascii=False) without building an encoder per call
+_to_json = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def _cell(v: Any) -> Any:
     if isinstance(v, (list, dict)):
-        return json.dumps(v, ensure_ascii=False)
+        return _to_json(v)
     if isinstance(v, bool):
         return int(v)
     return v
@@ -226,7 +233,7 @@ def packed_rows(rec: ArticleFacts, version: str, *, text: bool = True) -> Packed
     n = sum(len(getattr(rec, t)) for t in FACT_TABLES)
     out: PackedRows = {"articles": (_ARTICLE_COLS, [(
         aid, rec.source, rec.url, rec.encoding, rec.content_hash, version, SCHEMA_VERSION,
-        rec.title, rec.published, json.dumps(rec.authors, ensure_ascii=False), rec.event_date,
+        rec.title, rec.published, _to_json(rec.authors), rec.event_date,
         rec.province, _province_2025(rec.province), rec.text if text else None, n, _now())])}
     # ``__dict__`` is the fields' values (flat models of plain types): model_dump's serializer
     # walk costs more than the rest of the row building
@@ -244,19 +251,62 @@ def packed_rows(rec: ArticleFacts, version: str, *, text: bool = True) -> Packed
         facts = getattr(rec, table)
         if not facts:
             continue
+        get, convert = _fact_layout(type(facts[0]), table)
         rows = []
         for i, f in enumerate(facts):
             d = f.__dict__
+            vals = get(d)
+            if convert:
+                vals = list(vals)
+                for j in convert:
+                    v = vals[j]
+                    if type(v) is bool:
+                        vals[j] = int(v)
+                    elif type(v) is list and not v:
+                        vals[j] = "[]"
+                    elif type(v) not in _PLAIN:
+                        vals[j] = _cell(v)
             if table == "locations":
-                d = {**d, "place_id": _place(d, places)}
-            vals = [d[k] for k in _PROVENANCE] + [d.get(c) for c in cols]
-            rows.append((aid, i, *[v if type(v) in _PLAIN else _cell(v) for v in vals]))
+                rows.append((aid, i, *vals, _place(d, places)))
+            else:
+                rows.append((aid, i, *vals))
         out[table] = (("article_id", "idx", *_PROVENANCE, *cols), rows)
     if places:
         prow = list(places.values())
         pcols = tuple(prow[0])
+        # place rows hold names and codes (str or None) only: stored as they are
         out["places"] = (pcols, [tuple(r.get(c) for c in pcols) for r in prow])
     return out
+
+
+@cache
+def _fact_layout(model: type[BaseModel], table: str) -> tuple[Callable[[dict[str, Any]], tuple[Any, ...]], tuple[int, ...]]:
+    """How a fact model's field values become a row of ``table``: a getter of the columns' values
+    in column order (``place_id``, computed, comes last and is not a field), and the positions
+    of the columns whose declared type is not stored as it is (bools, lists: through _cell)."""
+    cols = [*_PROVENANCE, *FACT_TABLES[table]]
+    if table == "locations":
+        cols.remove("place_id")
+    fields = model.model_fields
+    missing = [c for c in cols if c not in fields]
+    if missing:
+        raise ValueError(f"{table}: {model.__name__} has no field for columns {missing}")
+    get = itemgetter(*cols)
+    convert = tuple(i for i, c in enumerate(cols) if not _stored_as_is(fields[c].annotation))
+    return get, convert
+
+
+def _stored_as_is(annotation: Any) -> bool:
+    """Whether values of a field type go into SQLite unchanged (str, int, float, None, literals
+    of those), rather than through :func:`_cell` (bools to 0/1, lists and dicts to JSON)."""
+    if annotation in _PLAIN:
+        return True
+    args = get_args(annotation)
+    if get_origin(annotation) is Literal:
+        return all(type(a) in _PLAIN for a in args)
+    if args and get_origin(annotation) in (Union, UnionType):
+        return all(_stored_as_is(a) for a in args)
+    return False
 
 
 def _place(loc: dict[str, Any], places: dict[str, dict[str, Any]]) -> str | None:
@@ -367,8 +417,7 @@ def write_packed(db: sqlite_utils.Database, rows: PackedRows) -> None:
         places = rows.get("places")
         if places:
             # the same upsert sqlite-utils' upsert_all does, without its per-call introspection
-            conn.executemany(_upsert_sql("places", places[0], "place_id"),
-                             [tuple(_cell(v) for v in r) for r in places[1]])
+            conn.executemany(_upsert_sql("places", places[0], "place_id"), places[1])
         for table in ("segments", "sentences", *FACT_TABLES):
             packed = rows.get(table)
             if packed:

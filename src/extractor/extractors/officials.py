@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache, lru_cache, partial
-from itertools import accumulate, repeat
-from operator import contains, itemgetter
-from typing import NamedTuple
+from functools import cache, lru_cache
+from itertools import accumulate, compress, count, repeat
+from operator import contains
+from typing import Iterable, NamedTuple
 
 import regex
 
@@ -53,18 +53,21 @@ def _key(s: str) -> str:
     return fold_tones(s).lower()
 
 
-class _Tok(NamedTuple):
-    """A token; a tuple so that :func:`_tokens` can build a sentence's tokens in C loops."""
+class _Toks:
+    """A sentence's tokens as columns (one list per field), built by :func:`_tokens` in C loops;
+    rules index the columns directly instead of reading a field of a per-token object."""
 
-    text: str
-    key: str  # tone-folded, casefolded
-    start: int
-    end: int
-    word: bool
-    nl_before: bool  # a line break separates it from the previous token
+    __slots__ = ("texts", "keys", "nls", "bounds")
 
+    def __init__(self, texts: list[str], keys: list[str], nls: list[bool],
+                 bounds: list[int]) -> None:
+        self.texts = texts
+        self.keys = keys  # tone-folded, casefolded
+        self.nls = nls  # a line break separates the token from the previous one
+        self.bounds = bounds  # token i spans bounds[2i+1]:bounds[2i+2] (bounds[0]: the offset)
 
-_new_tok = partial(tuple.__new__, _Tok)  # _Tok from a 6-tuple without a Python-level __new__
+    def __len__(self) -> int:
+        return len(self.texts)
 
 
 class _Lexicon:
@@ -81,15 +84,18 @@ class _Lexicon:
         for v in self.index.values():
             v.sort(key=lambda e: -len(e[0]))
 
-    def match(self, toks: list[_Tok], i: int) -> tuple[int, str] | None:
+    def match(self, toks: _Toks, i: int) -> tuple[int, str] | None:
         """(number of tokens, value) of the longest phrase starting at token ``i``."""
-        if i >= len(toks):
+        return self.match_words(toks.texts if self.case_sensitive else toks.keys, toks.nls, i)
+
+    def match_words(self, words: list[str], nls: list[bool], i: int) -> tuple[int, str] | None:
+        """:meth:`match` on the column ``words`` (texts or keys, as the lexicon compares)."""
+        if i >= len(words):
             return None
-        cs = self.case_sensitive
-        entries = self.index.get(toks[i].text if cs else toks[i].key)
+        entries = self.index.get(words[i])
         if not entries:
             return None
-        size = len(toks)
+        size = len(words)
         for ws, value in entries:  # plain loops: this runs ~300 times per article
             n = len(ws)
             if n == 1:
@@ -97,8 +103,7 @@ class _Lexicon:
             if i + n > size:
                 continue
             for k in range(1, n):
-                t = toks[i + k]
-                if (t.text if cs else t.key) != ws[k] or t.nl_before:
+                if words[i + k] != ws[k] or nls[i + k]:
                     break
             else:
                 return n, value
@@ -126,8 +131,11 @@ class _Lex:
     # as a substring (literals, so the stdlib engine is exact), and a necessary condition of an
     # anchor word standing alone (whitespace and _EDGE_PUNCT are never \w, so a word that
     # strips to it has no \w around it)
+    # anchor_re: both tests in one scan, the phrases tried first at each position (a phrase
+    # holds a space, a word none); every alternative starts with a literal letter, so the
+    # scan skips to the alternatives' first letters
     phrase_re: re.Pattern[str]
-    word_re: re.Pattern[str]
+    anchor_re: re.Pattern[str]
     # first words of honorifics, ranks, titles and prefixes, and surnames: the tokens where
     # mentions() tries a rule
     starts: frozenset[str]
@@ -174,6 +182,10 @@ def _lex() -> _Lex:
     anchors = {_key(w) for w, _ in ranks + hons}
     anchor_words = frozenset(a for a in anchors if " " not in a)
     anchor_phrases = tuple(sorted(a for a in anchors if " " in a))
+    phrases = [re.escape(a) for a in anchor_phrases]
+    # each word as "a(?<!\w.)nh(?!\w)": "(?<!\w)anh(?!\w)" with the look-behind moved after
+    # the first letter (a lexicon word is not empty)
+    words = [re.escape(w[0]) + r"(?<!\w.)" + re.escape(w[1:]) + r"(?!\w)" for w in sorted(anchor_words)]
     titles, prefixes = _Lexicon(by_kind["title"]), _Lexicon(by_kind["prefix"])
     rank_lx, hon_lx = _Lexicon(ranks), _Lexicon(hons)
     return _Lex(
@@ -183,8 +195,8 @@ def _lex() -> _Lex:
         end_stops=_Lexicon(end_stops, case_sensitive=True), surnames=surnames,
         capital_surnames=capital, anchor_words=anchor_words, abbreviations=abbr,
         cues_before=_Lexicon(cues["before"]), cues_after=_Lexicon(cues["after"]),
-        phrase_re=re.compile("|".join(map(re.escape, anchor_phrases)) or "(?!)"),  # none: no match
-        word_re=re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, sorted(anchor_words))) + r")(?!\w)"),
+        phrase_re=re.compile("|".join(phrases) or "(?!)"),  # none: no match
+        anchor_re=re.compile("|".join(phrases + words) or "(?!)"),
         starts=firsts | surnames, title_heads=frozenset(prefixes.index) | frozenset(titles.index),
         anchor_heads=frozenset(hon_lx.index) | frozenset(rank_lx.index))
 
@@ -193,32 +205,85 @@ _EDGE_PUNCT = ",.;:!?()[]{}\"'“”‘’«»…-–—"
 _CAPITAL_PAIR = regex.compile(r"(?<![\p{L}\p{M}])(\p{Lu}[\p{Ll}\p{M}]*)(?= \p{Lu})")
 
 
-def _may_name(text: str) -> bool:
+def _may_name(text: str, plain: bool | None = None) -> bool:
     """Cheap test: every mention has an honorific or rank, or a name of two or more capitalised
-    syllables led by a family name; other sentences are not tokenized."""
+    syllables led by a family name; other sentences are not tokenized. ``plain``: as in
+    :func:`_tokens`."""
     lx = _lex()
-    if any(m.group(1) in lx.capital_surnames for m in _CAPITAL_PAIR.finditer(text)):
+    std = _std()
+    if plain is None:
+        plain = std.odd.search(text) is None
+    pairs = std.pairs.findall(text) if plain else [
+        m.group(1) for m in _CAPITAL_PAIR.finditer(text)]
+    if any(map(lx.capital_surnames.__contains__, pairs)):
         return True
     low = text.lower()
-    if lx.phrase_re.search(low):  # a loose test is enough here
+    m = lx.anchor_re.search(low)  # the first anchor phrase or word
+    if m is None:
+        return False
+    if " " in m.group():  # a phrase: a loose test is enough here
         return True
-    return lx.word_re.search(low) is not None and any(
+    # a word first: no phrase starts at or before it, but one may follow
+    return lx.phrase_re.search(low, m.start() + 1) is not None or any(
         w.strip(_EDGE_PUNCT) in lx.anchor_words for w in low.split())
 
 
-def _tokens(text: str, offset: int) -> list[_Tok]:
+@lru_cache(maxsize=16384)
+def _is_name_syl(text: str) -> bool:
+    """Is the token ``text`` a capitalised name syllable? Per distinct syllable (they repeat
+    across sentences and documents, and most are probed more than once)."""
+    return text[0].isalnum() and _NAME_SYL.fullmatch(text) is not None
+
+
+def _class(spans: Iterable[tuple[int, int]]) -> str:
+    """A character class body of the code point ranges ``spans`` (``[start, end)`` each)."""
+    return "".join(f"\\u{a:04x}" if b == a + 1 else f"\\u{a:04x}-\\u{b - 1:04x}" for a, b in spans)
+
+
+class _Std(NamedTuple):
+    """Patterns of the regex module recast for the stdlib engine, which scans faster."""
+
+    split: re.Pattern[str]  # _TOKEN_SPLIT
+    pairs: re.Pattern[str]  # _CAPITAL_PAIR's group, the look-behind moved after the capital
+    odd: re.Pattern[str]  # a character on which the two may differ
+
+
+@cache
+def _std() -> _Std:
+    """The stdlib patterns: their letter classes list the BMP characters that ``\\p{L}``,
+    ``\\p{Lu}``, … take by the regex module's own tables; a text holding an astral character,
+    or one that only one engine counts as whitespace, keeps to the regex module's patterns."""
+    bmp = "".join(map(chr, range(0x10000)))  # the character at index i is chr(i)
+
+    def cls(prop: str) -> str:
+        return "[" + _class(m.span() for m in regex.finditer(prop + "+", bmp)) + "]"
+
+    lmn, ln, lm = cls(r"[\p{L}\p{M}\p{N}]"), cls(r"[\p{L}\p{N}]"), cls(r"[\p{L}\p{M}]")
+    lu, llm = cls(r"\p{Lu}"), cls(r"[\p{Ll}\p{M}]")
+    odd = _class((ord(c), ord(c) + 1)
+                 for c in sorted(set(regex.findall(r"\s", bmp)) ^ set(re.findall(r"\s", bmp))))
+    return _Std(
+        split=re.compile(f"([đĐ]/[cC](?!{ln})|{lmn}+(?:[&'’]{lmn}+)*|\\S)"),
+        # "(?<!LM)Lu" as "Lu(?<!LM.)" (the capital is no line break), so that the scan can
+        # skip to capitals
+        pairs=re.compile(f"{lu}(?<!{lm}.){llm}*(?= {lu})"),
+        odd=re.compile(f"[{odd}\\U00010000-\\U0010ffff]"))
+
+
+def _tokens(text: str, offset: int, plain: bool | None = None) -> _Toks:
     """Tokens of ``text`` (which starts at ``offset``), built column-wise: ``split`` with the
     token pattern as a group yields gaps and tokens alternately (the gaps are whitespace, as
-    ``_TOKEN`` takes every other character), so the spans are running sums of the lengths."""
-    parts = _TOKEN_SPLIT.split(text)  # [gap, token, gap, token, …, gap]
+    ``_TOKEN`` takes every other character), so the spans are running sums of the lengths.
+    ``plain``: the text has no character of ``_std().odd`` (None: not known yet)."""
+    std = _std()
+    if plain is None:
+        plain = std.odd.search(text) is None
+    parts = (std.split if plain else _TOKEN_SPLIT).split(text)  # [gap, token, …, gap]
     texts = parts[1::2]
-    if not texts:
-        return []
     bounds = list(accumulate(map(len, parts[:-1]), initial=offset))
-    words = map(str.isalnum, map(itemgetter(0), texts))
-    nls = map(contains, parts[:-1:2], repeat("\n")) if "\n" in text else repeat(False)
-    return list(map(_new_tok, zip(texts, map(str.lower, texts), bounds[1::2], bounds[2::2],
-                                  words, nls)))
+    nls = (list(map(contains, parts[:-1:2], repeat("\n"))) if "\n" in text
+           else [False] * len(texts))
+    return _Toks(texts, list(map(str.lower, texts)), nls, bounds)
 
 
 @dataclass
@@ -233,15 +298,18 @@ class _Mention:
 
 
 class _Sentence:
-    """Token-level rules over one sentence."""
+    """Token-level rules over one sentence (its tokens as the columns of :class:`_Toks`)."""
 
-    def __init__(self, toks: list[_Tok], places: frozenset[str], known: set[str]) -> None:
-        self.t = toks
+    def __init__(self, toks: _Toks, places: frozenset[str], known: set[str]) -> None:
+        self.toks = toks
+        self.tx = toks.texts
+        self.k = toks.keys
+        self.nl = toks.nls
+        self.n = len(toks.texts)
         self.lx = _lex()
         self.places = places
         self.known = known  # name keys of the people met so far in the document
         # per-token memo of the lexicon look-ups: phrases are re-walked from nearby anchors
-        self._syl: dict[int, bool] = {}
         self._title: dict[int, int] = {}
         self._hon: dict[int, tuple[int, str] | None] = {}
         self._rank: dict[int, tuple[int, str] | None] = {}
@@ -255,17 +323,17 @@ class _Sentence:
         self._rank_first = lx.ranks.index
         self._stop_first = lx.stops.index
 
+    def word(self, i: int) -> bool:
+        """Is token ``i`` a word (not punctuation)?"""
+        return self.tx[i][0].isalnum()
+
     # -- small predicates --------------------------------------------------------------
     def is_name_syl(self, i: int) -> bool:
-        v = self._syl.get(i)
-        if v is None:
-            v = self._syl[i] = (i < len(self.t) and self.t[i].word
-                                and bool(_NAME_SYL.fullmatch(self.t[i].text)))
-        return v
+        return i < self.n and _is_name_syl(self.tx[i])
 
     def title_at(self, i: int) -> int:
         """Tokens of a title word (with its prefixes: "Phó", "nguyên") starting at ``i``."""
-        if i >= len(self.t) or self.t[i].key not in self._title_heads:
+        if i >= self.n or self.k[i] not in self._title_heads:
             return 0
         v = self._title.get(i)
         if v is None:
@@ -273,39 +341,40 @@ class _Sentence:
         return v
 
     def _title_at(self, i: int) -> int:
-        t = self.t
-        n = len(t)
+        k = self.k
+        nl = self.nl
+        n = self.n
         j = i
         for _ in range(3):  # "Phó", "nguyên Phó", …
-            if j >= n or t[j].key not in self._prefix_first:
+            if j >= n or k[j] not in self._prefix_first:
                 break
-            p = self.lx.prefixes.match(t, j)
-            if not p or j + p[0] >= n or t[j + p[0]].nl_before:
+            p = self.lx.prefixes.match_words(k, nl, j)
+            if not p or j + p[0] >= n or nl[j + p[0]]:
                 break
             j += p[0]
-        if j >= n or t[j].key not in self._titles_first:
+        if j >= n or k[j] not in self._titles_first:
             return 0
-        m = self.lx.titles.match(t, j)
+        m = self.lx.titles.match_words(k, nl, j)
         return (j - i + m[0]) if m else 0
 
     def honorific_at(self, i: int) -> tuple[int, str] | None:
-        if i >= len(self.t) or self.t[i].key not in self._hon_first:
+        if i >= self.n or self.k[i] not in self._hon_first:
             return None
         if i not in self._hon:
-            self._hon[i] = self.lx.honorifics.match(self.t, i)
+            self._hon[i] = self.lx.honorifics.match_words(self.k, self.nl, i)
         return self._hon[i]
 
     def rank_at(self, i: int) -> tuple[int, str] | None:
-        if i >= len(self.t) or self.t[i].key not in self._rank_first:
+        if i >= self.n or self.k[i] not in self._rank_first:
             return None
         if i not in self._rank:
-            self._rank[i] = self.lx.ranks.match(self.t, i)
+            self._rank[i] = self.lx.ranks.match_words(self.k, self.nl, i)
         return self._rank[i]
 
     def name_run(self, i: int) -> int:
         """Length of the capitalised syllable run at ``i``, cut before title/rank words."""
         n = 0
-        while self.is_name_syl(i + n) and (n == 0 or not self.t[i + n].nl_before):
+        while self.is_name_syl(i + n) and (n == 0 or not self.nl[i + n]):
             if self.title_at(i + n) or self.rank_at(i + n):
                 break
             n += 1
@@ -315,24 +384,25 @@ class _Sentence:
 
     def stop_at(self, i: int) -> bool:
         """Does a title phrase end before token ``i``?"""
-        t = self.t[i]
-        if t.nl_before:
+        if self.nl[i]:
             return True
-        if not t.word:
-            if t.text in _HARD_STOP:
+        text = self.tx[i]
+        if not text[0].isalnum():
+            if text in _HARD_STOP:
                 return True
-            if t.text == "." and not (i > 0 and _ABBR.fullmatch(self.t[i - 1].text)
-                                      and i + 1 < len(self.t) and self.t[i + 1].word):
+            if text == "." and not (i > 0 and _ABBR.fullmatch(self.tx[i - 1])
+                                    and i + 1 < self.n and self.word(i + 1)):
                 return True
             return False
-        st = self.lx.stops.match(self.t, i) if t.text in self._stop_first else None
+        st = self.lx.stops.match_words(self.tx, self.nl, i) if text in self._stop_first else None
         if st and self.title_at(i) <= st[0]:
             return True  # a longer title word wins: "Trưởng Đoàn đại biểu Quốc hội tỉnh"
-        if t.key == "và" and not (i + 1 < len(self.t) and self.t[i + 1].text[:1].isupper()
-                                  and not self.honorific_at(i + 1) and not self.rank_at(i + 1)):
+        if self.k[i] == "và" and not (i + 1 < self.n and self.tx[i + 1][:1].isupper()
+                                      and not self.honorific_at(i + 1)
+                                      and not self.rank_at(i + 1)):
             return True  # "… Thương binh và Xã hội" goes on; "… và các đại biểu" does not
         h = self.honorific_at(i)
-        if h and (t.text[0].islower() or self.person_after(i + h[0])):
+        if h and (text[0].islower() or self.person_after(i + h[0])):
             return True
         return bool(self.rank_at(i) and self.person_after(i + self.rank_at(i)[0]))  # type: ignore[index]
 
@@ -346,37 +416,39 @@ class _Sentence:
     # -- titles ---------------------------------------------------------------------------
     def title_phrase(self, i: int) -> tuple[list[tuple[int, int]], int]:
         """Titles (token index spans) of the phrase starting with a title word at ``i``."""
+        tx = self.tx
+        size = self.n
         parts: list[tuple[int, int]] = []
         cur = i
         j = i + max(self.title_at(i), 1)
-        limit = min(len(self.t), i + _MAX_TITLE_TOKENS)
+        limit = min(size, i + _MAX_TITLE_TOKENS)
         plain: int | None = None  # comma before a plain noun part, kept only if it ends cleanly
         while True:
             if j >= limit:
-                if j < len(self.t) and plain is not None:
+                if j < size and plain is not None:
                     j = plain
                 break
-            tok = self.t[j]
-            if tok.text == "(" and j + 2 < len(self.t) and self.t[j + 2].text == ")" \
-                    and _UNIT_CODE.fullmatch(self.t[j + 1].text):
+            text = tx[j]
+            if text == "(" and j + 2 < size and tx[j + 2] == ")" \
+                    and _UNIT_CODE.fullmatch(tx[j + 1]):
                 j += 3  # "Trưởng phòng Cảnh sát … (PC06)": the unit's code is part of the title
                 continue
-            if tok.text in _OPEN_QUOTES and j > cur and self.t[j - 1].word:
+            if text in _OPEN_QUOTES and j > cur and self.word(j - 1):
                 close = self.quote_end(j)
                 if close is not None:
                     j = close + 1  # "Chủ nhiệm Câu lạc bộ “Phụ nữ với pháp luật” phường X"
                     continue
-            if tok.text in _SEPARATORS or tok.key == "kiêm":
+            if text in _SEPARATORS or self.k[j] == "kiêm":
                 nxt = j + 1
-                if nxt >= len(self.t) or self.t[nxt].nl_before:
+                if nxt >= size or self.nl[nxt]:
                     break
                 if self.title_at(nxt):
                     parts.append((cur, j))
                     cur, plain = nxt, None
-                    limit = min(len(self.t), cur + _MAX_TITLE_TOKENS)  # each title its own bound
+                    limit = min(size, cur + _MAX_TITLE_TOKENS)  # each title its own bound
                     j = nxt + self.title_at(nxt)
                     continue
-                if tok.text == ",":
+                if text == ",":
                     kind = self.comma_part(nxt)
                     if plain is not None and self.names_org(plain + 1, j):
                         plain = None  # "Trưởng Tiểu ban An ninh, trật tự của Ủy ban bầu cử tỉnh"
@@ -387,7 +459,7 @@ class _Sentence:
                 j = nxt
                 continue
             if self.stop_at(j):
-                if plain is not None and tok.word:
+                if plain is not None and text[0].isalnum():
                     j = plain  # "…, mô hình được xây dựng…": the clause, not the title
                 break
             j += 1
@@ -397,22 +469,23 @@ class _Sentence:
     def quote_end(self, i: int) -> int | None:
         """Index of the quote closing the one at ``i`` when a short quoted name follows on the
         same line with no clause punctuation inside; None otherwise."""
-        want = _CLOSE_QUOTE[self.t[i].text]
-        for k in range(i + 1, min(len(self.t), i + _MAX_QUOTED)):
-            tk = self.t[k]
-            if tk.nl_before or (not tk.word and tk.text in _HARD_STOP and tk.text != want):
+        tx = self.tx
+        want = _CLOSE_QUOTE[tx[i]]
+        for k in range(i + 1, min(self.n, i + _MAX_QUOTED)):
+            text = tx[k]
+            if self.nl[k] or (not text[0].isalnum() and text in _HARD_STOP and text != want):
                 return None
-            if tk.text == want:
+            if text == want:
                 return k if k > i + 1 else None
         return None
 
     def trim_end(self, a: int, b: int) -> int:
         """End of the title ``[a, b)`` without a trailing verb that has no object ("…, Trưởng
         thôn X phụ trách;" — but "Phó Trưởng Công an huyện phụ trách an ninh" keeps it)."""
-        if b < len(self.t) and self.t[b].word:
+        if b < self.n and self.word(b):
             return b
         for k in range(max(a + 1, b - 3), b):
-            m = self.lx.end_stops.match(self.t, k)
+            m = self.lx.end_stops.match_words(self.tx, self.nl, k)
             if m and k + m[0] == b:
                 return k
         return b
@@ -420,24 +493,25 @@ class _Sentence:
     def names_org(self, a: int, b: int) -> bool:
         """Whether tokens ``[a, b)`` name an organisation (a capitalised org word): a plain
         comma part that does is a qualifier of the title, not the start of a clause."""
-        return any(self.t[k].text[:1].isupper() and self.lx.orgs.match(self.t, k)
+        return any(self.tx[k][:1].isupper() and self.lx.orgs.match_words(self.k, self.nl, k)
                    for k in range(a, b))
 
     def comma_part(self, i: int) -> str:
         """What follows a comma inside a title phrase: "org" (an organisation or place part,
         "…, Bộ Công an", "…, xã Nhơn Ái": stays attached), "plain" (a noun phrase, "…, mốc
         quốc giới ấp X": attached if the apposition ends there) or "end" (the title is over)."""
-        t = self.t[i]
-        if not t.word or t.text[0].isdigit():
+        text = self.tx[i]
+        if not text[0].isalnum() or text[0].isdigit():
             return "end"
-        if self.lx.orgs.match(self.t, i) or self.lx.levels.match(self.t, i):
+        if self.lx.orgs.match_words(self.k, self.nl, i) or self.lx.levels.match_words(
+                self.k, self.nl, i):
             return "org"
-        lowered = t._replace(text=t.text.lower())
-        if self.lx.stops.match([lowered, *self.t[i + 1:i + 4]], 0):
+        # the stops compare texts: this one lower-cased, at most three more tokens after it
+        if self.lx.stops.match_words([text.lower(), *self.tx[i + 1:i + 4]], self.nl[i:i + 4], 0):
             return "end"  # "Chủ trì Hội nghị", "cho biết"
         if self.honorific_at(i) or self.rank_at(i):
             return "end"
-        if self.is_name_syl(i) and self.t[i].key in self.lx.surnames and self.name_run(i) >= 2:
+        if self.is_name_syl(i) and self.k[i] in self.lx.surnames and self.name_run(i) >= 2:
             return "end"
         return "plain"
 
@@ -445,7 +519,7 @@ class _Sentence:
     def split_name(self, i: int, n: int, after_level: bool) -> int | None:
         """Where the person's name starts inside the capitalised run ``[i, i+n)`` that follows
         a title (a place may come first: "huyện Hương Khê Ngô Xuân Ninh"); None if no name."""
-        run = [self.t[k].key for k in range(i, i + n)]
+        run = self.k[i:i + n]
         start = 0
         for ln in range(n - 2, 0, -1):  # a known place name at the start of the run
             if " ".join(run[:ln]) in self.places:
@@ -465,16 +539,16 @@ class _Sentence:
 
     def mentions(self) -> list[_Mention]:
         out: list[_Mention] = []
-        t = self.t
+        keys = self.k
         lx = self.lx
         # each rule gives up at once on a token that is not its first word: skip the call
         anchor_heads, title_heads, surnames = lx.anchor_heads, lx.title_heads, lx.surnames
-        starts = lx.starts
         i = 0
-        for k in [k for k, tok in enumerate(t) if tok.key in starts]:  # others start nothing
+        # others start nothing
+        for k in compress(count(), map(lx.starts.__contains__, keys)):
             if k < i:
                 continue  # inside the mention just read
-            key = t[k].key
+            key = keys[k]
             nxt = self._anchored(k, out) if key in anchor_heads else None
             if not nxt and key in title_heads:
                 nxt = self._title_first(k, out)
@@ -486,34 +560,38 @@ class _Sentence:
     def _finish(self, out: list[_Mention], name_i: int, name_n: int, hon: str | None,
                 rank: str | None, titles: list[tuple[int, int]], anchored: bool = True) -> int:
         """Record a mention, read the titles after the name; return the next token index."""
+        tx = self.tx
+        size = self.n
         j = name_i + name_n
         k = j
-        if k < len(self.t) and self.t[k].text in {",", "-", "–", "—", "("} \
-                and not (k + 1 < len(self.t) and self.t[k + 1].nl_before):
+        if k < size and tx[k] in {",", "-", "–", "—", "("} \
+                and not (k + 1 < size and self.nl[k + 1]):
             k += 1
-        if k > j and self.t[k - 1].text == "," and k < len(self.t) and not self.title_at(k):
+        if k > j and tx[k - 1] == "," and k < size and not self.title_at(k):
             k = self.skip_apposition(k)  # "ông X, 72 tuổi, trưởng tộc họ …"
-        if k < len(self.t) and not self.t[k].nl_before and self.title_at(k):
+        if k < size and not self.nl[k] and self.title_at(k):
             spans, j = self.title_phrase(k)
             titles = titles + spans
             anchored = True
-        name = " ".join(self.t[x].text for x in range(name_i, name_i + name_n))
+        name = " ".join(tx[name_i:name_i + name_n])
         if anchored and name_n >= 2:
             self.known.add(name.lower())  # doc.norm is tone-folded already
-        out.append(_Mention(name, self.t[name_i].start, self.t[name_i + name_n - 1].end, hon, rank,
-                            [(self.t[a].start, self.t[b - 1].end) for a, b in titles], anchored))
+        b = self.toks.bounds  # token x spans b[2x+1]:b[2x+2]
+        out.append(_Mention(name, b[2 * name_i + 1], b[2 * (name_i + name_n)], hon, rank,
+                            [(b[2 * a + 1], b[2 * b_]) for a, b_ in titles], anchored))
         return j
 
     def skip_apposition(self, k: int) -> int:
         """Past a short non-title apposition ("72 tuổi", "chủ tàu CM-91234-TS") to a title
         right after it; ``k`` itself when there is none."""
-        t = self.t
-        if not (t[k].text[:1].islower() or t[k].text[:1].isdigit()):
+        tx = self.tx
+        if not (tx[k][:1].islower() or tx[k][:1].isdigit()):
             return k
-        for x in range(k, min(len(t) - 1, k + 8)):
-            if t[x].nl_before or t[x].text in _HARD_STOP or (t[x].word and self.stop_at(x)):
+        for x in range(k, min(self.n - 1, k + 8)):
+            text = tx[x]
+            if self.nl[x] or text in _HARD_STOP or (text[0].isalnum() and self.stop_at(x)):
                 return k
-            if t[x].text == ",":
+            if text == ",":
                 return x + 1 if self.title_at(x + 1) else k
         return k
 
@@ -544,48 +622,50 @@ class _Sentence:
         """``Title [,] [honorific] [rank] Name``: the title stands before the name."""
         if not self.title_at(i):
             return None
-        t = self.t
+        tx, nl, keys = self.tx, self.nl, self.k
+        size = self.n
+        levels = self.lx.levels
         j = i + self.title_at(i)
-        limit = min(len(t), i + _MAX_TITLE_TOKENS)
+        limit = min(size, i + _MAX_TITLE_TOKENS)
         while j < limit:
-            tok = t[j]
-            if tok.nl_before:
+            if nl[j]:
                 return None
-            k = j + 1 if tok.text == "," else j
-            k2, h2, r2 = self._hon_rank(k) if k < len(t) else (k, None, None)
+            text = tx[j]
+            k = j + 1 if text == "," else j
+            k2, h2, r2 = self._hon_rank(k) if k < size else (k, None, None)
             if k2 > k:
                 n = self.name_run(k2)
-                owned = k > j and i > 0 and self.lx.owners.match(self.t, i - 1) is not None
+                owned = k > j and i > 0 and self.lx.owners.match_words(keys, nl, i - 1) is not None
                 if (n >= 2 or (n == 1 and r2)) and n <= _MAX_NAME and j > i and not owned:
                     return self._finish(out, k2, n, h2 or hon, r2 or rank, [(i, j)])
                 if k > j or not self.is_name_syl(j):
                     return None
                 # a capitalised "Bà" of a place name ("tỉnh Bà Rịa - Vũng Tàu"): walk on
-            if tok.text == ",":
+            if text == ",":
                 return None
             if self.is_name_syl(j):
                 n = self.name_run(j)
                 prev = j - 1
-                after_level = bool(self.lx.levels.match(t, prev)) or (
-                    prev > i and self.lx.levels.match(t, prev - 1) is not None
-                    and self.lx.levels.match(t, prev - 1)[0] == 2)  # type: ignore[index]
+                after_level = bool(levels.match_words(keys, nl, prev)) or (
+                    prev > i and levels.match_words(keys, nl, prev - 1) is not None
+                    and levels.match_words(keys, nl, prev - 1)[0] == 2)  # type: ignore[index]
                 s = self.split_name(j, n, after_level)
                 if s is not None:
-                    end_ok = j + n >= len(t) or not t[j + n].word or t[j + n].text[0].islower()
+                    end_ok = j + n >= size or not self.word(j + n) or tx[j + n][0].islower()
                     if end_ok:
                         return self._finish(out, s, j + n - s, hon, rank, [(i, s)])
                 j += max(n, 1)
                 continue
-            if self.stop_at(j) and tok.text not in {"-", "–"}:
+            if self.stop_at(j) and text not in {"-", "–"}:
                 return None
             j += 1
         return None
 
     def _bare(self, i: int, out: list[_Mention]) -> int | None:
         """A surname-led name: a person if a title follows, else only a reference."""
-        if not self.is_name_syl(i) or self.t[i].key not in self.lx.surnames:
+        if not self.is_name_syl(i) or self.k[i] not in self.lx.surnames:
             return None
-        if i > 0 and self.is_name_syl(i - 1) and not self.t[i].nl_before:
+        if i > 0 and self.is_name_syl(i - 1) and not self.nl[i]:
             return None  # inside a longer capitalised run
         n = self.name_run(i)
         if not 2 <= n <= 4:
@@ -596,21 +676,22 @@ class _Sentence:
         """A bare name ``[i, i+n)`` is a person's when a role noun stands right before it
         ("bị cáo Dương Văn Lực") or a birth year or age opens a bracket after it ("Trần Minh
         Khang (SN 1991, …)", "Đỗ Hữu Tài (29 tuổi)"); not a name cut to an initial ("Giàng A P.")."""
-        t = self.t
-        last = t[i + n - 1].text
-        if len(last) == 1 and i + n < len(t) and t[i + n].text == ".":
+        tx, keys, nl = self.tx, self.k, self.nl
+        size = self.n
+        last = tx[i + n - 1]
+        if len(last) == 1 and i + n < size and tx[i + n] == ".":
             return False
         for ln in (1, 2, 3):
-            if i - ln >= 0 and not t[i].nl_before:
-                m = self.lx.cues_before.match(t, i - ln)
+            if i - ln >= 0 and not nl[i]:
+                m = self.lx.cues_before.match_words(keys, nl, i - ln)
                 if m and m[0] == ln:
                     return True
         k = i + n
-        if k + 1 < len(t) and t[k].text == "(":
-            m = self.lx.cues_after.match(t, k + 1)
-            if m and t[k + 1].key != "tuổi":
+        if k + 1 < size and tx[k] == "(":
+            m = self.lx.cues_after.match_words(keys, nl, k + 1)
+            if m and keys[k + 1] != "tuổi":
                 return True
-            if t[k + 1].text.isdigit() and k + 2 < len(t) and t[k + 2].key == "tuổi":
+            if tx[k + 1].isdigit() and k + 2 < size and keys[k + 2] == "tuổi":
                 return True
         return False
 
@@ -664,10 +745,10 @@ def _title_parts(title: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(head, rest) of a title: the casefolded title words ("phó cục trưởng") and the other
     words with known abbreviations expanded, case kept so that acronyms stay visible."""
     pat, full = _lex().abbreviations
-    toks = [t for t in _tokens(fold_tones(title), 0)]
+    toks = _tokens(fold_tones(title), 0)
     n = _Sentence(toks, frozenset(), set()).title_at(0) if toks else 0
-    head = tuple(t.key for t in toks[:n])
-    rest = pat.sub(lambda m: full[m.group(1)], " ".join(t.text for t in toks[n:] if t.word))
+    head = tuple(toks.keys[:n])
+    rest = pat.sub(lambda m: full[m.group(1)], " ".join(x for x in toks.texts[n:] if x[0].isalnum()))
     return head, tuple(rest.split())
 
 
@@ -704,11 +785,12 @@ def extract(doc: Document) -> list[OfficialMention]:
     authors = {" ".join(_key(a).split()) for a in doc.authors}
     mentions: list[_Mention] = []
     known: set[str] = set()
+    plain = _std().odd.search(norm) is None  # then so is every sentence
     for s in doc.sentences:
         text = norm[s.start:s.end]
-        if not _may_name(text):
+        if not _may_name(text, plain or None):
             continue
-        toks = _tokens(text, s.start)
+        toks = _tokens(text, s.start, plain or None)
         if toks:
             mentions.extend(_Sentence(toks, places, known).mentions())
     # A name that is part of someone's title is a place or organisation ("… Công an TP Hồ Chí

@@ -237,7 +237,7 @@ def _lexicon() -> _Lexicon:
     )
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Found:
     start: int  # sentence offsets of the whole mention (qualifier .. unit)
     end: int
@@ -249,6 +249,11 @@ class _Found:
     ratio_with_unit: bool
 
 
+# Candidates repeat the same few number strings ("1", "02", "ba"): their values are memoised.
+_parse_digits = lru_cache(maxsize=4096)(parse_number)
+_parse_words = lru_cache(maxsize=4096)(parse_number_words)
+
+
 def _clean(v: float) -> int | float:
     v = round(v, 6)
     return int(v) if float(v).is_integer() else v
@@ -256,12 +261,18 @@ def _clean(v: float) -> int | float:
 
 def _read_unit(sent: str, pos: int, lex: _Lexicon, *, words: bool) -> tuple[str, str, int] | None:
     """The counted noun at ``pos`` as (unit, kind, end), or None when none follows."""
-    if not words:
-        am = lex.attach_re.match(sent, pos)
-        if am:
-            u = lex.units[_key(am["u"])]
-            return u.canonical, u.kind, am.end()
+    # unit_re and fallback_re open with \s+ (str.isspace holds for every \s character), no
+    # attach unit opens with a space: the character at ``pos`` rules out one or the other
+    if not sent[pos:pos + 1].isspace():
+        if not words:
+            am = lex.attach_re.match(sent, pos)
+            if am:
+                u = lex.units[_key(am["u"])]
+                return u.canonical, u.kind, am.end()
+        return None
     um = lex.unit_re.match(sent, pos)
+    if um is None and words:
+        return None  # (number words take listed units only)
     xm = lex.after_re.match(sent, pos)
     if xm and (um is None or xm.end() >= um.end()):
         return None  # "2 năm", "32 tuổi", "11,4%" (but "600 ngày công" is a listed unit)
@@ -274,8 +285,6 @@ def _read_unit(sent: str, pos: int, lex: _Lexicon, *, words: bool) -> tuple[str,
             if nm and _key(nm["u"]) != "lượt":
                 return f"lượt {lex.units[_key(nm['u'])].canonical}", "noun", nm.end()
         return u.canonical, u.kind, end
-    if words:
-        return None
     fm = lex.fallback_re.match(sent, pos)
     if fm and _key(fm["u"]) not in lex.not_noun:
         return _key(fm["u"]), "other", fm.end()
@@ -316,14 +325,14 @@ def _qualifier(head: str, unit_kind: str, lex: _Lexicon) -> tuple[str | None, in
 
 
 def _count(sent: str, start: int, end: int, nums: list[str], of_txt: str | None,
-           parse: Callable[[str], int | float | None], lex: _Lexicon, *, words: bool,
-           award_ctx: bool) -> list[_Found]:
+           parse: Callable[[str], int | float | None], lex: _Lexicon, *,
+           words: bool) -> list[_Found]:
     """The counts of the number(s) ``nums`` at sent[start:end], or [] when they count nothing.
 
     The cheap context checks run before the numbers are parsed: most candidates fail them.
     """
     pos, mult, extra = end, 1, 0
-    mm = lex.mult_re.match(sent, pos)
+    mm = lex.mult_re.match(sent, pos) if sent[pos:pos + 1].isspace() else None  # \s+ first
     if mm:
         mult, pos = multipliers()[_key(mm["m"])], mm.end()
         last = mult
@@ -347,10 +356,10 @@ def _count(sent: str, start: int, end: int, nums: list[str], of_txt: str | None,
     if _is_name_number(head, lex, whole=start <= _HEAD):
         return []
     base = unit.removeprefix("lượt ")
-    if award_ctx and (base in lex.award_units or unit.split(" ")[0] in lex.award_units):
+    if (base in lex.award_units or unit.split(" ")[0] in lex.award_units) and _award_context(sent):
         return []
     values = [parse(t) for t in nums]
-    if any(v is None for v in values) or (len(values) == 2 and values[1] <= values[0]):  # type: ignore[operator]
+    if None in values or (len(values) == 2 and values[1] <= values[0]):  # type: ignore[operator]
         return []
     of = parse(of_txt) if of_txt is not None else None
     if of is not None and (of < values[0] or of == 0 or (1900 <= of <= 2100 and values[0] <= 12)):  # type: ignore[operator]
@@ -367,14 +376,15 @@ def _count(sent: str, start: int, end: int, nums: list[str], of_txt: str | None,
             for v in values]
 
 
-def _digit_counts(sent: str, lex: _Lexicon, award_ctx: bool) -> list[_Found]:
+def _digit_counts(sent: str, lex: _Lexicon) -> list[_Found]:
     out: list[_Found] = []
     for m in _DIGIT_RE.finditer(sent):
-        if out and m.start() < out[-1].end:
+        start, end = m.span()
+        if out and start < out[-1].end:
             continue  # the "500" of "2 tỷ 500 triệu đồng"
-        nums = [m["a"]] if m["b"] is None else [m["a"], m["b"]]
-        out.extend(_count(sent, m.start(), m.end(), nums, m["of"], parse_number, lex,
-                          words=False, award_ctx=award_ctx))
+        a, of, b = m.groups()  # the groups in pattern order
+        out.extend(_count(sent, start, end, [a] if b is None else [a, b], of, _parse_digits, lex,
+                          words=False))
     return out
 
 
@@ -398,15 +408,15 @@ def _word_matches(sent: str, low: str | None, lex: _Lexicon) -> list[regex.Match
     return out
 
 
-def _word_counts(sent: str, low: str | None, lex: _Lexicon, award_ctx: bool) -> list[_Found]:
+def _word_counts(sent: str, low: str | None, lex: _Lexicon) -> list[_Found]:
     out: list[_Found] = []
     for m in _word_matches(sent, low, lex):
         a_txt, b_txt = m["a"], m["b"]
         end = m.end()
-        if parse_number_words(a_txt) is None or (b_txt is not None and parse_number_words(b_txt) is None):
+        if _parse_words(a_txt) is None or (b_txt is not None and _parse_words(b_txt) is None):
             a_txt = a_txt.split()[0]  # "hai ba": take the first word alone
             b_txt, end = None, m.start() + len(a_txt)
-            if parse_number_words(a_txt) is None:
+            if _parse_words(a_txt) is None:
                 continue
         if a_txt[0].isupper() and not _starts_sentence(sent[max(0, m.start() - 4):m.start()]):
             continue  # "Thứ Bảy", names
@@ -419,8 +429,7 @@ def _word_counts(sent: str, low: str | None, lex: _Lexicon, award_ctx: bool) -> 
             if w == "năm" and lex.before_nam_re.match(sent[max(0, m.start() - 30):m.start()]):
                 continue  # "trong năm", "mỗi năm": the year
         nums = [a_txt] if b_txt is None else [a_txt, b_txt]
-        out.extend(_count(sent, m.start(), end, nums, None, parse_number_words, lex,
-                          words=True, award_ctx=award_ctx))
+        out.extend(_count(sent, m.start(), end, nums, None, _parse_words, lex, words=True))
     return out
 
 
@@ -481,32 +490,64 @@ class _Claimed:
         return ns in self.dates and not f.ratio_with_unit  # "10/10 thôn" is a ratio, not a date
 
 
+@lru_cache(maxsize=16)  # the sentence being read: its award-unit counts ask it in turn
+def _award_context(sent: str) -> bool:
+    """True when the sentence is about awards: its "N tập thể, M cá nhân" are award tallies.
+    Asked only for a count of an award unit (few sentences hold one), once per sentence."""
+    lex = _lexicon()
+    low = _lower(sent)
+    # most sentences hold no award word: a substring test on one of its syllables rules them
+    # out before the (slow, case-insensitive) regex scan
+    if low is not None and lex.award_token_re is not None and not lex.award_token_re.search(low):
+        return False
+    return bool(lex.award_context_re.search(sent))
+
+
+def _by_position(f: _Found) -> tuple[int, int]:
+    return f.num_start, f.start
+
+
+# CountMention's own validator on one dict: what ``CountMention(**fields)`` runs, without the
+# Python-level __init__ and keyword packing around it. (The validating path, not
+# model_construct: pydantic-core checks these plain typed fields in Rust faster than
+# model_construct's Python loop over the fields, pydantic 2.14, and returns the same values.)
+_new_count: Callable[[dict[str, object]], CountMention] = (
+    CountMention.__pydantic_validator__.validate_python)
+
+
 def extract(doc: Document) -> list[CountMention]:
     """Every count mention of the headline, body and captions, in text order."""
     lex = _lexicon()
     text = doc.norm
+    # lower-cased once: when every character lowers to one character outside _FOLD_ODD (else
+    # None), a sentence's slice equals its ``_lower`` but for the context-dependent final sigma
+    # (σ/ς), which the Latin-only ``word_start_re`` scanned over it never matches
+    dlow = _lower(text)
     claimed = _Claimed.of(doc)
     out: list[CountMention] = []
     for s in doc.sentences:
         sent = text[s.start:s.end]
+        low = dlow[s.start:s.end] if dlow is not None else _lower(sent)
+        digit = _digit_counts(sent, lex)
+        word = _word_counts(sent, low, lex)
+        if not word:
+            found = digit  # each list is in (num_start, start) order already
+        elif not digit:
+            found = word
+        else:
+            found = digit + word
+            found.sort(key=_by_position)
+        if not found:
+            continue
         # most sentences hold no quote mark (every _QUOTE_RE match opens with one): no scan
         quotes = (_Spans([(m.start(), m.end()) for m in _QUOTE_RE.finditer(sent)
                           if not _is_speech(sent, m.start(), m.end())])
                   if "“" in sent or '"' in sent or "«" in sent else _NO_SPANS)
-        low = _lower(sent)
-        # most sentences hold no award word: a substring test on one of its syllables rules
-        # them out before the (slow, case-insensitive) regex scan
-        award_ctx = ((low is None or lex.award_token_re is None or lex.award_token_re.search(low))
-                     and bool(lex.award_context_re.search(sent)))
-        found = _digit_counts(sent, lex, award_ctx) + _word_counts(sent, low, lex, award_ctx)
-        found.sort(key=lambda f: (f.num_start, f.start))
         for f in found:
             if f.num_start in quotes or claimed.blocks(doc, f, s.start):
                 continue
-            # the validating constructor, not model_construct: pydantic-core checks these
-            # plain typed fields in Rust faster (~2.6 µs) than model_construct's Python loop
-            # over the fields (~5.4 µs, pydantic 2.14), and returns the same values
-            out.append(CountMention(
-                **doc.provenance(s.start + f.start, s.start + f.end),
-                value=f.value, unit=f.unit, qualifier=f.qualifier, of=f.of))
+            fields = doc.provenance(s.start + f.start, s.start + f.end)
+            fields["value"], fields["unit"] = f.value, f.unit
+            fields["qualifier"], fields["of"] = f.qualifier, f.of
+            out.append(_new_count(fields))
     return out

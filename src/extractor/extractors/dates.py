@@ -15,8 +15,9 @@ Word lists live in ``resources/date_words.tsv``.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 import regex
 
@@ -199,13 +200,16 @@ def _patterns() -> _Patterns:
             rf"(?:\s?[/.-]\s?{year}|\s+năm\s+{year}|\s+năm\s+(?P<nay>nay)\b)?", f),
         # a day/month number (one or two digits) and the start of what some core needs after
         # it, or a year. Implied by every digit-led core: each starts with ``nb`` and its first
-        # number is the whole digit run; at most one alternative holds at a position.
+        # number is the whole digit run; at most one alternative holds at a position. A "/"
+        # before a run of exactly four digits ("8/2021") can only start a month-year, one
+        # before a shorter run only a day-month form; a year before "-"/"đến" may open a range.
         digit_start=regex.compile(
-            r"(?=\d)(?<![\p{N}/.,])(?:\d\d?(?="
-            r"(?P<slash>\s?/\s?\d)|(?P<dash>\s?-\s?(?:\d|ngày))|(?P<dot>\s?\.\s?\d\d?\s?\.)"
+            r"(?=\d)(?<![\p{N}/.,])(?:\d\d?(?=[\s/.,–-])(?="
+            r"(?P<slash_year>\s?/\s?\d{4}(?!\d))|(?P<slash>\s?/\s?\d)"
+            r"|(?P<dash>\s?-\s?(?:\d|ngày))|(?P<dot>\s?\.\s?\d\d?\s?\.)"
             r"|(?P<endash>\s?–\s?(?:\d|ngày))|(?P<comma>\s*,\s*(?:\d|ngày))"
             r"|\s+(?:(?P<month>tháng)|(?P<to>đến|tới)\s|(?P<and>và)\s))"
-            rf"|(?P<year>{yr})(?!\d))", f),
+            rf"|(?P<year_to>{yr}(?=\s?[-–]|\s+(?:đến|tới)\s))|(?P<year>{yr})(?!\d))", f),
         thang_start=regex.compile(r"\b(?P<thang>tháng)", f),
         strong_left=regex.compile(
             rf"(?:\b(?:{pod}|hôm)\s+(?:nay|qua)\s*\(\s*|\b{pod}\s+(?:ngày\s+)?"
@@ -233,8 +237,9 @@ def _patterns() -> _Patterns:
 # --------------------------------------------------------------------------------------------
 # candidates
 # --------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class _Point:
+# _Point and _Cand are immutable records built by the dozen per article: named tuples, whose
+# construction is a fraction of a frozen dataclass's (no per-field object.__setattr__).
+class _Point(NamedTuple):
     """A calendar point at some precision; ``y`` None until the context gives the year."""
 
     y: int | None
@@ -254,8 +259,7 @@ class _Point:
         return (self.y or 0, self.m or 1, self.d or 1)
 
 
-@dataclass(frozen=True)
-class _Cand:
+class _Cand(NamedTuple):
     start: int
     end: int
     a: _Point
@@ -309,9 +313,12 @@ def _left(pat: regex.Pattern[str], text: str, lo: int, at: int) -> int | None:
 
 # The digit-led cores worth trying where ``digit_start`` reports each shape: what a core
 # needs right after its first number ("/" for 20/10, "tháng" for 5 tháng 3, "-"/"đến"/"tới"
-# for day ranges, ","/"và" for day pairs); a four-digit number is tried as a year.
+# for day ranges, ","/"và" for day pairs); a four-digit number is tried as a year, and as the
+# start of a year range only when "-"/"đến"/"tới" follows it. A month-year ("8/2021") needs
+# exactly four digits after its "/", which no day-month form can have there.
 _DIGIT_CORES: dict[str, tuple[str, ...]] = {
-    "slash": ("dmy", "dm_range", "dm", "my_bare"),
+    "slash_year": ("my_bare",),
+    "slash": ("dmy", "dm_range", "dm"),
     "dash": ("dmy", "day_range", "dm"),
     "dot": ("dmy",),
     "endash": ("day_range",),
@@ -319,9 +326,30 @@ _DIGIT_CORES: dict[str, tuple[str, ...]] = {
     "month": ("dm_words",),
     "to": ("day_range",),
     "and": ("day_pair",),
-    "year": ("bare_year", "year_range"),
+    "year_to": ("bare_year", "year_range"),
+    "year": ("bare_year",),
 }
 _THANG_CORES: dict[str, tuple[str, ...]] = {"thang": ("my", "month_range", "month", "half")}
+
+
+# whitespace to Python's str.isspace() but not to regex \s
+_NOT_REGEX_SPACE = frozenset("\x1c\x1d\x1e\x1f")
+
+
+def _year_after_nam(year: regex.Pattern[str], text: str, lo: int, hi: int,
+                    at: int) -> regex.Match[str] | None:
+    """The ``year`` core ("năm 2023") whose year is the bare year at ``at``, else None.
+
+    Every match of ``year`` ends in a bare year (its digits and right context are
+    ``bare_year``'s), and "năm" must end where the run of spaces before that year starts,
+    so one anchored match there gives what a scan of text[lo:hi] finds (matches cannot
+    overlap: each holds its own "năm")."""
+    j = at
+    while j > lo and text[j - 1].isspace() and text[j - 1] not in _NOT_REGEX_SPACE:
+        j -= 1
+    if j == at or j - 3 < lo:
+        return None
+    return year.match(text, j - 3, hi)
 
 
 def _core_matches(scan: regex.Pattern[str], cores: dict[str, tuple[str, ...]], text: str,
@@ -394,7 +422,7 @@ def _candidates(doc: Document, lo: int, hi: int) -> list[_Cand]:
         a = _Point(y1, int(m["m1"]), int(m["d1"]))
         b = _Point(y2, int(m["m2"]), int(m["d2"]))
         if y1 is None and y2 is not None:  # the year written once, at the end
-            a = replace(a, y=y2 if (a.m, a.d) < (b.m, b.d) else y2 - 1)
+            a = _Point(y2 if (a.m, a.d) < (b.m, b.d) else y2 - 1, a.m, a.d)
         if cued and (a.y is None or b.y is None or a.key() < b.key()) and (a.m, a.d) != (b.m, b.d):
             add(strong if strong is not None else m.start(), m.end(), a, b)
     for m in digit["day_range"]:
@@ -441,8 +469,10 @@ def _candidates(doc: Document, lo: int, hi: int) -> list[_Cand]:
     for m in thang["month"]:
         if _follower_ok(text, m.end()) and not month_name(m):
             add(m.start(), m.end(), _Point(None, _month_of(m)))
-    for m in p.year.finditer(text, lo, hi):
-        add(m.start(), m.end(), _Point(int(m["y"])))
+    for m in digit["bare_year"]:  # "năm 2023": "năm" and spaces before a bare year
+        ym = _year_after_nam(p.year, text, lo, hi, m.start())
+        if ym is not None:
+            add(ym.start(), ym.end(), _Point(int(ym["y"])))
     for m in digit["bare_year"]:  # a year after a festival or "SN"
         s = _left(p.festival_left, text, sent_lo(m.start()), m.start())
         if s is not None:
@@ -488,9 +518,9 @@ def _join_ranges(text: str, cands: list[_Cand]) -> list[_Cand]:
             if conn.fullmatch(text, c.end, n.start):
                 a, b = c.a, n.a
                 if a.y is None and b.y is not None:
-                    a = replace(a, y=b.y if (a.m or 1) <= (b.m or 12) else b.y - 1)
+                    a = _Point(b.y if (a.m or 1) <= (b.m or 12) else b.y - 1, a.m, a.d)
                 elif b.y is None and a.y is not None:
-                    b = replace(b, y=a.y if (b.m or 12) >= (a.m or 1) else a.y + 1)
+                    b = _Point(a.y if (b.m or 12) >= (a.m or 1) else a.y + 1, b.m, b.d)
                 if a.y is None or b.y is None or a.key() < b.key():
                     out.append(_Cand(c.start, n.end, a, b, sentence=c.sentence))
                     i += 2
@@ -608,22 +638,22 @@ def _fill_years(text: str, doc: Document, cands: list[_Cand]) -> list[_Cand]:
         if pt.y is not None:
             return pt
         if anchor is not None and pt.m is not None:
-            return replace(pt, y=_closest_year(pt.m, pt.d or 15, anchor, penalty))
-        return replace(pt, y=year)
+            return _Point(_closest_year(pt.m, pt.d or 15, anchor, penalty), pt.m, pt.d)
+        return _Point(year, pt.m, pt.d)
 
     out = []
     for c in cands:
         if not c.yearless:
             out.append(c)
         elif c.context:  # a period of "this year": the anchor's year as is
-            out.append(replace(c, a=replace(c.a, y=year),
-                               b=replace(c.b, y=year) if c.b else None, inferred=how))
+            out.append(c._replace(a=_Point(year, c.a.m, c.a.d),
+                                  b=_Point(year, c.b.m, c.b.d) if c.b else None, inferred=how))
         else:
             a = fix(c.a)
             b = fix(c.b) if c.b else None
             if b is not None and c.b is not None and c.b.y is None and b.key() < a.key():
-                b = replace(b, y=a.y + 1)  # type: ignore[operator]
-            out.append(replace(c, a=a, b=b, inferred=how))
+                b = _Point(a.y + 1, b.m, b.d)  # type: ignore[operator]
+            out.append(c._replace(a=a, b=b, inferred=how))
     return out
 
 

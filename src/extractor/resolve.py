@@ -9,8 +9,7 @@ organisation keeps its level without a name rather than a guess.
 
 from __future__ import annotations
 
-from collections import Counter
-from functools import cache
+from functools import cache, lru_cache
 
 import regex
 
@@ -45,37 +44,58 @@ def _org_pattern() -> tuple[regex.Pattern[str], dict[str, tuple[str, str]]]:
 def _context_units(doc: Document) -> dict[str, str | None]:
     """The single unit the article names at each level (None when none or several)."""
     locs: list[LocationMention] = doc.locations
-    provinces = Counter(l.name for l in locs if l.level == "tỉnh")
-    provinces.update(l.province for l in locs if l.province and l.level != "tỉnh")
-    provinces.update(l.name for l in locs if l.level == "thành phố" and l.name in _CENTRAL_CITIES)
+    # province → mentions: its own (tỉnh), as a parent, as a central city; one pass
+    provinces: dict[str, int] = {}
+    districts: set[tuple[str, str]] = set()
+    communes: set[tuple[str, str]] = set()
+    for l in locs:
+        level, name = l.level, l.name
+        if level == "tỉnh":
+            provinces[name] = provinces.get(name, 0) + 1
+        elif l.province:
+            provinces[l.province] = provinces.get(l.province, 0) + 1
+        if level == "thành phố" and name in _CENTRAL_CITIES:
+            provinces[name] = provinces.get(name, 0) + 1
+        elif level in _DISTRICT_LEVELS:
+            districts.add((level, name))
+        elif level in _COMMUNE_LEVELS:
+            communes.add((level, name))
     out: dict[str, str | None] = {"tỉnh": None, "district": None, "commune": None}
-    if provinces:
-        top = provinces.most_common(2)
-        if len(top) == 1 or top[0][1] > top[1][1]:
-            out["tỉnh"] = top[0][0]
-    districts = {(l.level, l.name) for l in locs if l.level in _DISTRICT_LEVELS
-                 and not (l.level == "thành phố" and l.name in _CENTRAL_CITIES)}
+    if provinces:  # the one most named, none on a tie
+        top = max(provinces.values())
+        best = [p for p, n in provinces.items() if n == top]
+        if len(best) == 1:
+            out["tỉnh"] = best[0]
     if len(districts) == 1:
-        out["district"] = next(iter(districts))[1]
-        out["district_level"] = next(iter(districts))[0]
-    communes = {(l.level, l.name) for l in locs if l.level in _COMMUNE_LEVELS}
+        out["district_level"], out["district"] = next(iter(districts))
     if len(communes) == 1:
-        out["commune"] = next(iter(communes))[1]
-        out["commune_level"] = next(iter(communes))[0]
+        out["commune_level"], out["commune"] = next(iter(communes))
     return out
 
 
-def organisation(text: str | None, context: dict[str, str | None]) -> str | None:
-    """The normalized organisation a title or issuer names, with the unit filled from context."""
-    if not text:
-        return None
+@lru_cache(maxsize=2048)
+def _parse(text: str) -> tuple[str, str | None, bool, str | None] | None:
+    """(full head, level, whether a level word was written, name) of the organisation a title
+    or issuer names, before the context fills the unit. Memoised: the same few dozen titles
+    ("Giám đốc Công an tỉnh") recur across articles; bounded, titles are arbitrary text."""
     pat, heads = _org_pattern()
     m = pat.search(fold_tones(text))
     if not m:
         return None
     full, implied = heads[m["head"].casefold()]
     level = _LEVEL_WORDS.get((m["level"] or "").casefold()) or implied or None
-    name = m["name"]
+    # the head already carries its level ("Huyện ủy") or takes the level word
+    return full, level, bool(implied and not m["level"]), m["name"]
+
+
+def organisation(text: str | None, context: dict[str, str | None]) -> str | None:
+    """The normalized organisation a title or issuer names, with the unit filled from context."""
+    if not text:
+        return None
+    got = _parse(text)
+    if got is None:
+        return None
+    full, level, head_only, name = got
     if level is None:
         return full if name is None else f"{full} {name}"
     if name is None:
@@ -87,8 +107,7 @@ def organisation(text: str | None, context: dict[str, str | None]) -> str | None
             name = context.get("district")
         elif level in _COMMUNE_LEVELS and context.get("commune_level") == level:
             name = context.get("commune")
-    # the head already carries its level ("Huyện ủy") or takes the level word
-    label = full if implied and not m["level"] else f"{full} {level}"
+    label = full if head_only else f"{full} {level}"
     return f"{label} {name}" if name else label
 
 

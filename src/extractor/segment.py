@@ -113,19 +113,26 @@ def _is_boilerplate(line: _Line) -> bool:
     return line.words < 25 and (_is("boilerplate", line.text) or _is("related", line.text))
 
 
-def _is_full_paragraph(line: _Line) -> bool:
-    return line.words >= 25 and bool(_TERMINAL.match(line.text))
+_new_tuple = tuple.__new__
 
 
 def _lines(text: str) -> list[_Line]:
+    """The non-blank lines with their stripped extent and word count."""
     out = []
     pos = 0
     for raw in text.splitlines(keepends=True):
-        body = raw.rstrip("\r\n")
-        stripped = body.strip()
+        # every line break is whitespace, so stripping the raw line strips its break too
+        stripped = raw.strip()
         if stripped:
-            lead = len(body) - len(body.lstrip())
-            out.append(_Line(pos + lead, pos + lead + len(stripped), stripped, len(stripped.split())))
+            # only whitespace precedes the first non-space character: its first occurrence
+            start = pos + raw.find(stripped[0])
+            # len(stripped.split()): with no two spaces in a row and no other whitespace (every
+            # whitespace character but " " is unprintable) the words are the spaces plus one,
+            # three C scans instead of a list of every word
+            words = (stripped.count(" ") + 1 if "  " not in stripped and stripped.isprintable()
+                     else len(stripped.split()))
+            # tuple.__new__: the record without the named tuple's Python-level __new__
+            out.append(_new_tuple(_Line, (start, start + len(stripped), stripped, words)))
         pos += len(raw)
     return out
 
@@ -208,18 +215,15 @@ def _is_header(line: _Line) -> bool:
     t = line.text
     if _is("header", t):
         return True
-    letters = [c for c in t if c.isalpha()]
-    if letters and all(c.isupper() for c in letters) and line.words <= 6 and ":" not in t:
-        return True  # "CÔNG AN TỈNH HÀ TĨNH"
+    if line.words <= 6 and ":" not in t:  # the cheap conditions first: most lines are longer
+        letters = [c for c in t if c.isalpha()]
+        if letters and all(c.isupper() for c in letters):
+            return True  # "CÔNG AN TỈNH HÀ TĨNH"
     return line.words <= 2 and not _TERMINAL.match(t)
 
 
 def _can_be_title(line: _Line) -> bool:
     return 4 <= line.words <= 60 and not _is_header(line)
-
-
-def _is_paragraph(line: _Line) -> bool:
-    return line.words >= 25 or (line.words >= 8 and bool(_TERMINAL.match(line.text)))
 
 
 def byline_names(text: str) -> list[str] | None:
@@ -249,20 +253,31 @@ def byline_names(text: str) -> list[str] | None:
     return parts
 
 
+# a Segment from its field dict by pydantic-core's validator: what ``Segment(**kw)`` runs, without
+# BaseModel.__init__'s Python frame (the validating path, not model_construct: pydantic-core
+# checks these four plain fields in Rust faster than model_construct's Python loop)
+_new_segment = Segment.__pydantic_validator__.validate_python
+
+
 def segment(doc: Document) -> None:
     """Fill ``doc.segments``, ``doc.title``, ``doc.published`` and ``doc.authors``."""
     lines = _lines(doc.norm)
     if not lines:
         doc.segments = []
         return
-    kinds: list[str] = ["body"] * len(lines)
+    n = len(lines)
+    kinds: list[str] = ["body"] * n
+    texts = [ln.text for ln in lines]
+    words = [ln.words for ln in lines]
+    # per line, asked by most rules below: ends in sentence punctuation; is a paragraph (long,
+    # or medium and terminated); is a full paragraph (long and terminated)
+    term = [_TERMINAL.match(t) is not None for t in texts]
+    para = [w >= 25 or (w >= 8 and tm) for w, tm in zip(words, term)]
 
     # 1. stamp and headline
     # the first real paragraph ends with punctuation (a long headline does not)
-    first_para = next((i for i, ln in enumerate(lines)
-                       if _is_paragraph(ln) and _TERMINAL.match(ln.text)), len(lines))
-    stamp_i = next((i for i in range(min(first_para + 1, len(lines)))
-                    if _is_stamp(lines[i])), None)
+    first_para = next((i for i in range(n) if para[i] and term[i]), n)
+    stamp_i = next((i for i in range(min(first_para + 1, n)) if _is_stamp(lines[i])), None)
     title_i: int | None = None
     if stamp_i is not None:
         for i in range(stamp_i - 1, -1, -1):
@@ -270,16 +285,16 @@ def segment(doc: Document) -> None:
                 title_i = i
                 break
         if title_i is None:
-            title_i = next((i for i in range(stamp_i + 1, len(lines)) if _can_be_title(lines[i])), None)
+            title_i = next((i for i in range(stamp_i + 1, n) if _can_be_title(lines[i])), None)
     else:
-        title_i = next((i for i in range(min(len(lines), first_para + 1)) if _can_be_title(lines[i])), None)
+        title_i = next((i for i in range(min(n, first_para + 1)) if _can_be_title(lines[i])), None)
     if stamp_i is not None:
         kinds[stamp_i] = "stamp"
-        doc.published = parse_stamp(lines[stamp_i].text)
+        doc.published = parse_stamp(texts[stamp_i])
     if title_i is not None:
         kinds[title_i] = "title"
         doc.title = _source(doc, lines[title_i])
-    top = min(x for x in (stamp_i, title_i, len(lines)) if x is not None)
+    top = min(x for x in (stamp_i, title_i, n) if x is not None)
     for i in range(top):
         kinds[i] = "header"
     if doc.published is None and doc.published_hint:
@@ -290,25 +305,31 @@ def segment(doc: Document) -> None:
     # 2. the end of the article: a related-news/comments block with no full paragraph after it
     #    ends the text; after the last paragraph come captions, the byline, then widgets
     start_body = max(x for x in (stamp_i, title_i, -1) if x is not None) + 1
-    tail = len(lines)
-    for i in range(start_body, len(lines)):
-        if _is("related", lines[i].text) and lines[i].words < 25 and not any(
-                _is_full_paragraph(ln) for ln in lines[i + 1:]):
+    # "no full paragraph after line i" is "i >= last_full" (a short line is not one itself), so
+    # lines before last_full are not asked whether they are related-news lines
+    last_full = max((i for i in range(n) if words[i] >= 25 and term[i]), default=-1)
+    tail = n
+    for i in range(max(start_body, last_full), n):
+        if words[i] < 25 and _is("related", texts[i]):
             tail = i
             break
-    last_para = max((i for i in range(start_body, tail) if _is_paragraph(lines[i])
-                     and not _is_boilerplate(lines[i])), default=start_body - 1)
+    # the last paragraph that is not a widget line, searched from the end
+    last_para = start_body - 1
+    for i in range(tail - 1, start_body - 1, -1):
+        if para[i] and not _is_boilerplate(lines[i]):
+            last_para = i
+            break
     byline_i = None
     for i in range(last_para + 1, tail):
-        names = byline_names(lines[i].text)
+        names = byline_names(texts[i])
         if names:
             byline_i = i
             doc.authors = byline_names(_source(doc, lines[i])) or names  # as written
             break
     if byline_i is None:  # some portals put the byline under the headline: "Bài và ảnh: …"
-        for i in range(start_body, min(start_body + 2, len(lines))):
-            if any(p.match(lines[i].text) for p in _patterns()["byline_prefix"]):
-                names = byline_names(lines[i].text)
+        for i in range(start_body, min(start_body + 2, n)):
+            if any(p.match(texts[i]) for p in _patterns()["byline_prefix"]):
+                names = byline_names(texts[i])
                 if names:
                     kinds[i] = "byline"
                     doc.authors = byline_names(_source(doc, lines[i])) or names
@@ -317,14 +338,14 @@ def segment(doc: Document) -> None:
         for i in range(last_para + 1, tail):
             if _is_stamp(lines[i]):
                 stamp_i = i
-                doc.published = parse_stamp(lines[i].text) or doc.published
+                doc.published = parse_stamp(texts[i]) or doc.published
                 break
     # lines between the last paragraph and the byline (or, when the byline is elsewhere, the
     # first widget or stamp) are last captions; everything after is page furniture
     end_captions = byline_i if byline_i is not None and byline_i > last_para else next(
-        (i for i in range(last_para + 1, len(lines)) if i == stamp_i or _is_boilerplate(lines[i])
-         or _is("credit", lines[i].text) or byline_names(lines[i].text)), len(lines))
-    for i in range(last_para + 1, len(lines)):
+        (i for i in range(last_para + 1, n) if i == stamp_i or _is_boilerplate(lines[i])
+         or _is("credit", texts[i]) or byline_names(texts[i])), n)
+    for i in range(last_para + 1, n):
         if i == stamp_i:
             kinds[i] = "stamp"
         elif i == byline_i:
@@ -333,47 +354,46 @@ def segment(doc: Document) -> None:
             kinds[i] = "body"  # a last caption
         else:
             kinds[i] = "boilerplate"
-    # related-news boxes inside the text: their short headline lines are not content
+    # related-news boxes inside the text: their short headline lines are not content; and a
+    # boilerplate line inside the body (a counter before the byline, "Tin liên quan"). One pass:
+    # the box rule reads no kind, and the second rule reads only line i's kind after the first
+    # rule set it
     in_box = False
     for i in range(start_body, last_para + 1):
-        if _is("related", lines[i].text) and lines[i].words < 25:
+        if words[i] < 25 and _is("related", texts[i]):
             kinds[i], in_box = "boilerplate", True
-        elif in_box and not _is_paragraph(lines[i]):
+        elif in_box and not para[i]:
             kinds[i] = "boilerplate"
         else:
             in_box = False
-    # a boilerplate line inside the body (a counter before the byline, "Tin liên quan")
-    for i in range(start_body, last_para + 1):
         if kinds[i] == "body" and _is_boilerplate(lines[i]):
             kinds[i] = "boilerplate"
 
     # 3. captions between body paragraphs; repeated lines; headline repeated as image text
-    title_key = _plain(lines[title_i].text) if title_i is not None else None
+    title_key = _plain(texts[title_i]) if title_i is not None else None
     seen: dict[str, int] = {}
     segs: list[Segment] = []
     for i, ln in enumerate(lines):
         kind = kinds[i]
         dup = None
         if kind == "body":
-            if _is("credit", ln.text):
+            t = texts[i]
+            if _is("credit", t):
                 kind = "boilerplate"
-            elif not _is_paragraph(ln) or (
-                not _TERMINAL.match(ln.text) and not _INNER_SENTENCE.search(ln.text)
-                and ln.words < 60 and "(ảnh" in ln.text.casefold()
+            elif not para[i] or (
+                not term[i] and not _INNER_SENTENCE.search(t)
+                and words[i] < 60 and "(ảnh" in t.casefold()
             ):
                 kind = "caption"
-            if title_key and _diacritic_free(ln.text) and _plain(ln.text) == title_key:
+            if title_key and _diacritic_free(t) and _plain(t) == title_key:
                 kind = "boilerplate"
-            key = ln.text
             if kind in ("body", "caption"):
-                if key in seen:
-                    dup = seen[key]
+                if t in seen:
+                    dup = seen[t]
                 else:
-                    seen[key] = len(segs)
-        # the validating constructor, not model_construct: pydantic-core validates these four
-        # plain fields in Rust faster (~1.8 µs) than model_construct's Python loop over the
-        # fields (~3.4 µs, pydantic 2.14), and the values it returns are the same
-        segs.append(Segment(kind=kind, start=ln.start, end=ln.end, duplicate_of=dup))
+                    seen[t] = len(segs)
+        segs.append(_new_segment({"kind": kind, "start": ln.start, "end": ln.end,
+                                  "duplicate_of": dup}))
     doc.segments = segs
 
 

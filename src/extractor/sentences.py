@@ -1,10 +1,10 @@
 """Sentence split with underthesea, keeping offsets into the normalized text.
 
-underthesea's Punkt-style ``sent_tokenize`` returns strings; each is located in its segment by a
-forward search, so every sentence keeps exact offsets. Its rules (abbreviations, numbers, the
-boundary test) are used as they are; only its scan, a Python step per character (about 0.4 ms
-per article, as much as an extractor), jumps from one ``.?!`` to the next instead
-(:class:`_JumpingPunkt`, checked equal to ``sent_tokenize`` in the tests). Its abbreviation list
+underthesea's Punkt-style ``sent_tokenize`` returns strings; ours reports each sentence as its
+offsets in the segment (the same strings, stripped), so every sentence keeps exact offsets. Its
+rules (abbreviations, numbers, the boundary test) are used as they are; only its scan, a Python
+step per character (about 0.4 ms per article, as much as an extractor), jumps from one ``.?!``
+to the next instead (:class:`_JumpingPunkt`, checked equal to ``sent_tokenize`` in the tests). Its abbreviation list
 knows "TP." but not the other level abbreviations ("TT.", "TX.") nor "Q." (acting), after which
 it would cut a sentence: such pieces are joined again (``resources/abbreviation_stops.tsv``).
 """
@@ -16,7 +16,7 @@ import re
 from functools import cache
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, NamedTuple
 
 import regex
 
@@ -26,11 +26,34 @@ from .resources import load_tsv
 from .segment import content_segments
 
 
+class _AbbreviationEnd(NamedTuple):
+    pattern: regex.Pattern[str]  # a piece ending in one of the abbreviations and its stop
+    longest: int  # the longest abbreviation's length
+    last_chars: frozenset[str]  # the abbreviations' last characters
+
+
 @cache
-def _abbreviation_end() -> regex.Pattern[str]:
+def _abbreviation_end() -> _AbbreviationEnd:
     """A piece ending in one of these abbreviations continues in the next piece."""
-    alts = "|".join(regex.escape(r["abbr"]) for r in load_tsv("abbreviation_stops.tsv"))
-    return regex.compile(rf"(?<![\p{{L}}\p{{N}}])(?:{alts})\.$")
+    abbrs = [r["abbr"] for r in load_tsv("abbreviation_stops.tsv")]
+    alts = "|".join(regex.escape(a) for a in abbrs)
+    return _AbbreviationEnd(regex.compile(rf"(?<![\p{{L}}\p{{N}}])(?:{alts})\.$"),
+                            max(map(len, abbrs)), frozenset(a[-1] for a in abbrs))
+
+
+def _ends_in_abbreviation(chunk: str, start: int, end: int, abbr: _AbbreviationEnd) -> bool:
+    """Whether ``chunk[start:end]`` (stripped, so ``$`` is its end) ends in an abbreviation.
+
+    A match is an abbreviation (case as listed) and its full stop, so it ends in one of the
+    abbreviations' last characters and "." (most sentences end in a word that is not one), and
+    starts at most ``longest + 1`` characters before the end; its lookbehind reads one character
+    more. Searching only the last ``longest + 2`` characters finds the same matches: when that
+    window starts inside the span, no match starts at the window's first character, so every
+    lookbehind sees the character it sees in the whole span (instead of a sentence-long search
+    per piece)."""
+    if end - start < 2 or chunk[end - 1] != "." or chunk[end - 2] not in abbr.last_chars:
+        return False
+    return abbr.pattern.search(chunk[max(start, end - abbr.longest - 2):end]) is not None
 
 
 _SENT_END = re.compile(r"[.?!]")
@@ -62,11 +85,21 @@ def _tokenizer() -> Any:
 
     class _JumpingPunkt(ut.PunktSentenceTokenizer):  # type: ignore[misc]
         def sentences_from_text(self, text: str) -> list[str]:
-            """underthesea's loop step for step, except that it moves to the next ``.?!`` with one
-            regex search where the original advances one character at a time doing nothing."""
+            """underthesea's sentences: the text at :meth:`sentence_bounds`."""
+            return [text[a:b] for a, b in self.sentence_bounds(text)]
+
+        def sentence_bounds(self, text: str) -> list[tuple[int, int]]:
+            """Each of underthesea's sentences as its [start, end) in ``text``.
+
+            underthesea's loop step for step, except that it moves to the next ``.?!`` with one
+            regex search where the original advances one character at a time doing nothing,
+            that its boundary test runs inline (it is per full stop, a method call each), and
+            that a sentence is kept as its offsets (the stripped text between them is the
+            string underthesea returns)."""
             if not text or not text.strip():
                 return []
-            sentences = []
+            bounds: list[tuple[int, int]] = []
+            abbrevs = self.abbrev_types
             start = 0
             n = len(text)
             i = 0
@@ -84,31 +117,50 @@ def _tokenizer() -> Any:
                         while after < n and text[after] in " \t":
                             after += 1
                         if after >= n or text[after].isupper():
-                            dot_end = start = _close(sentences, text, start, dot_end)
+                            dot_end = start = _close(bounds, text, start, dot_end)
                         i = dot_end
                         continue
-                if self._is_sentence_boundary(text, i):
-                    end = i + 1
-                    while end < n and text[end] in self.SENT_END_CHARS:
-                        end += 1
-                    start = i = _close(sentences, text, start, end)
-                    continue
-                i += 1
-            final = text[start:].strip()
-            if final:
-                sentences.append(final)
-            return sentences
+                    # underthesea's _is_sentence_boundary for a full stop, inline: not one
+                    # between digits ("1.500.000"), not one after an abbreviation ("TP.", "e.g.":
+                    # the run of letters, digits and stops before it). For "?" and "!" every
+                    # path of that method answers True.
+                    if i > 0 and text[i - 1].isdigit() and i + 1 < n and text[i + 1].isdigit():
+                        i += 1
+                        continue
+                    j = i - 1
+                    while j >= 0 and (text[j].isalnum() or text[j] == "."):
+                        j -= 1
+                    if j + 1 < i and text[j + 1:i].lower() in abbrevs:
+                        i += 1
+                        continue
+                end = i + 1
+                while end < n and text[end] in ".?!":
+                    end += 1
+                start = i = _close(bounds, text, start, end)
+            _add_stripped(bounds, text, start, n)
+            return bounds
 
     ut._load_model()
     return _JumpingPunkt(ut.sentence_tokenizer.abbrev_types)
 
 
-def _close(sentences: list[str], text: str, start: int, end: int) -> int:
+def _add_stripped(bounds: list[tuple[int, int]], text: str, start: int, end: int) -> None:
+    """Add the bounds of ``text[start:end].strip()`` when it is not blank."""
+    piece = text[start:end]
+    stripped = piece.strip()
+    if stripped:
+        at = start + piece.find(stripped[0])  # only whitespace comes before it
+        bounds.append((at, at + len(stripped)))
+
+
+def _close(bounds: list[tuple[int, int]], text: str, start: int, end: int) -> int:
     """End a sentence at ``end`` (kept when not blank); return where the next one starts, past
     the spaces and line breaks that follow (underthesea's rule)."""
-    sentence = text[start:end].strip()
-    if sentence:
-        sentences.append(sentence)
+    piece = text[start:end]  # _add_stripped, inline: once per sentence
+    stripped = piece.strip()
+    if stripped:
+        at = start + piece.find(stripped[0])
+        bounds.append((at, at + len(stripped)))
     n = len(text)
     while end < n and text[end] in " \t\n\r":
         end += 1
@@ -120,41 +172,43 @@ def sent_tokenize(text: str) -> list[str]:
     return _tokenizer().sentences_from_text(text)  # type: ignore[no-any-return]
 
 
-def _spans(chunk: str, pieces: list[str]) -> list[tuple[int, int]]:
-    """Each piece's [start, end) in ``chunk`` by a forward search, abbreviation cuts rejoined."""
+def _joined_spans(chunk: str, bounds: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The sentence spans of a body segment from the tokenizer's bounds: a cut after an
+    abbreviation is joined with the next piece, and the last span reaches the end of the
+    stripped segment."""
     spans: list[tuple[int, int]] = []
-    pos = 0
-    for piece in pieces:
-        piece = piece.strip()
-        if not piece:
-            continue
-        at = chunk.find(piece, pos)
-        if at < 0:  # the tokenizer altered the text: the rest of the segment is one sentence
-            rest = chunk[pos:]
-            if rest.strip():
-                spans.append((pos + len(rest) - len(rest.lstrip()), len(chunk.rstrip())))
-            break
-        if spans and _abbreviation_end().search(chunk[spans[-1][0]:spans[-1][1]]):
-            spans[-1] = (spans[-1][0], at + len(piece))
+    abbr = _abbreviation_end()
+    for a, b in bounds:
+        if spans and _ends_in_abbreviation(chunk, *spans[-1], abbr):
+            spans[-1] = (spans[-1][0], b)
         else:
-            spans.append((at, at + len(piece)))
-        pos = at + len(piece)
+            spans.append((a, b))
     end = len(chunk.rstrip())
     if spans and spans[-1][1] < end:
         spans[-1] = (spans[-1][0], end)
     return spans
 
 
+# a Sentence from its field dict by pydantic-core's validator: what ``Sentence(**kw)`` runs
+# without BaseModel.__init__'s Python frame (the validating path: pydantic-core checks these
+# plain fields in Rust faster than model_construct's Python loop over the fields)
+_new_sentence = Sentence.__pydantic_validator__.validate_python
+
+
 def split_sentences(doc: Document) -> None:
     out: list[Sentence] = []
     text = doc.norm
+    bounds_of = _tokenizer().sentence_bounds
     for seg_i, seg in content_segments(doc):
+        kind = seg.kind
         chunk = text[seg.start:seg.end]
-        pieces = sent_tokenize(chunk) if seg.kind == "body" else [chunk]
-        for a, b in _spans(chunk, pieces):
-            # the validating constructor: pydantic-core checks these plain fields in Rust faster
-            # (~2.4 µs) than model_construct's Python loop over the fields (~4.3 µs)
-            out.append(Sentence(
-                index=len(out), start=seg.start + a, end=seg.start + b, segment=seg_i,
-                in_caption=seg.kind == "caption", in_title=seg.kind == "title"))
+        # a headline or caption is one sentence: the whole line (segments are stripped,
+        # non-blank lines)
+        spans = _joined_spans(chunk, bounds_of(chunk)) if kind == "body" else [(0, len(chunk))]
+        in_caption = kind == "caption"
+        in_title = kind == "title"
+        for a, b in spans:
+            out.append(_new_sentence({
+                "index": len(out), "start": seg.start + a, "end": seg.start + b, "segment": seg_i,
+                "in_caption": in_caption, "in_title": in_title}))
     doc.set_sentences(out)

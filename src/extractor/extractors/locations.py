@@ -38,7 +38,7 @@ from ..gazetteer import (
     gazetteer,
     loose_key,
 )
-from ..models import LocationMention
+from ..models import LocationMention, Sentence
 from ..patterns import word_trie
 from ..resources import ResourceError, load_tsv
 
@@ -153,9 +153,11 @@ def _trigger_prefilter() -> re.Pattern[str]:
     confirms each candidate. A superset: every character the level-word regex takes for a
     letter (case-insensitively) casefolds to that letter (checked over all of Unicode for the
     letters of admin_levels.tsv; "ſ" → "s", "K" → "k"), and the text is casefolded only when
-    no character grows, so offsets agree."""
+    no character grows, so offsets agree. Only where a hit starts matters, so the words form a
+    prefix tree: at each "t" the engine tries one branch, not the ten words starting with it
+    (a third of the scan's cost)."""
     firsts = {r["word"].casefold().split(" ", 1)[0] for r in load_tsv("admin_levels.tsv")}
-    return re.compile("|".join(re.escape(w) for w in sorted(firsts, key=lambda w: (-len(w), w))))
+    return re.compile(word_trie(firsts))
 
 
 def _next_trigger(sc: _Scan, pos: int, end: int) -> regex.Match[str] | None:
@@ -189,10 +191,12 @@ _WS = regex.compile(r"\s+")
 _SPACED_DASH = regex.compile(r"\s*[-–]\s*")
 
 
+@lru_cache(maxsize=8192)
 def _k(name: str) -> str:
     """Key of a name read from ``doc.norm`` (already NFC and tone-folded, single spaces):
     the same as :func:`gazetteer.key` at a fraction of its cost ("Bà Rịa - Vũng Tàu" =
-    "Bà Rịa-Vũng Tàu")."""
+    "Bà Rịa-Vũng Tàu"). Memoised: ~90 calls per article on a few dozen names (the article's
+    units and their gazetteer parents); bounded because names come from arbitrary text."""
     if "-" in name or "–" in name:
         name = _SPACED_DASH.sub("-", name)
     return name.casefold()
@@ -641,43 +645,157 @@ def _bare_provinces(sc: _Scan, doc: Document) -> None:
     ends = [b for _, b in covered]
     provinces = _province_table(g)
     after = bisect.bisect_right
-    # ~110 runs per article, ~3 of them provinces or followed by a dash: the two cheap tests
-    # a hit needs come first, the coverage test and the dash chain last
-    for s in doc.sentences:
-        skip = -1
-        for r in _RUN.finditer(text, s.start, s.end):
-            rs, rend = r.span()
-            if rs < skip:
-                continue  # the second half of a dashed name already taken
-            hit = provinces.get(r[0].casefold())
-            if hit is None:
-                # (the test :func:`_dashed_province` starts with)
-                ch = text[rend:rend + 1]
-                if ch == " ":
-                    ch = text[rend + 1:rend + 2]
-                if ch and ch not in "-–" and not ch.isspace():
-                    continue
-            i = after(starts, rs) - 1
-            if i >= 0 and rs < ends[i]:
-                continue  # inside a mention found with its level word
-            dashed = _dashed_province(g, text, rs, rend, s.end)
-            if dashed:
-                sc.mentions.append(_Mention(rs, dashed[1], dashed[2][0].level,
-                                            "province", dashed[0], inferred=True,
-                                            units=dashed[2], sentence=s.index, known=True))
-                skip = dashed[1]
+    titles, odd = _province_titles(g)
+    if odd.search(text) is None:
+        runs = _candidate_runs(sc, doc, titles)
+    else:  # every run of every sentence
+        runs = ((s, r) for s in doc.sentences for r in _RUN.finditer(text, s.start, s.end))
+    # ~110 runs per article, ~3 of them provinces or followed by a dash (the ones
+    # :func:`_candidate_runs` yields): the two cheap tests a hit needs come first, the
+    # coverage test and the dash chain last
+    skip, last = -1, None
+    for s, r in runs:
+        if s is not last:
+            skip, last = -1, s
+        rs, rend = r.span()
+        if rs < skip:
+            continue  # the second half of a dashed name already taken
+        hit = provinces.get(r[0].casefold())
+        if hit is None:
+            # (the test :func:`_dashed_province` starts with)
+            ch = text[rend:rend + 1]
+            if ch == " ":
+                ch = text[rend + 1:rend + 2]
+            if ch and ch not in "-–" and not ch.isspace():
                 continue
-            if hit is None:
+        i = after(starts, rs) - 1
+        if i >= 0 and rs < ends[i]:
+            continue  # inside a mention found with its level word
+        dashed = _dashed_province(g, text, rs, rend, s.end)
+        if dashed:
+            sc.mentions.append(_Mention(rs, dashed[1], dashed[2][0].level,
+                                        "province", dashed[0], inferred=True,
+                                        units=dashed[2], sentence=s.index, known=True))
+            skip = dashed[1]
+            continue
+        if hit is None:
+            continue
+        lead, units = hit
+        # "Tại Hà Tĩnh": a lead word before the name
+        offs = r[0].find(" ") + 1 if lead else 0
+        if _in_dash_chain(g, text, rs, rend, s.start, s.end):
+            continue
+        # not the tail of a person or organisation name: the run must be just the name
+        sc.mentions.append(_Mention(rs + offs, rend, units[0].level, "province",
+                                    r[0][offs:], inferred=True, units=units,
+                                    sentence=s.index, known=True))
+
+
+# A character inside no ``_RUN`` match: neither a letter, a mark, " ", "-" nor "'"; a space or
+# hyphen before no capital (a separator only joins capitalised syllables); an apostrophe before
+# no letter. Searched backwards: ``_RUN.finditer`` from the next character finds the same runs
+# as from the sentence start, so the segmentation can restart there.
+_NO_RUN_REV = regex.compile(r"[ \-][^\p{Lu}]|'[^\p{L}]|[^\p{L}\p{M} '\-]", regex.REVERSE)
+_SPACES_REV = regex.compile(r"\s*+", regex.REVERSE)
+
+
+def _candidate_runs(sc: _Scan, doc: Document, titles: re.Pattern[str]
+                    ) -> list[tuple[Sentence, regex.Match[str]]]:
+    """(sentence, run) for the runs of ``_RUN.finditer`` over each sentence that
+    :func:`_bare_provinces` may take, in text order: a run whose casefold is a key of
+    :func:`_province_table` or a run followed by ``\\s*[-–]`` (without one
+    :func:`_dashed_province` finds nothing); every other run only reaches a ``continue``.
+    A run's syllables are a capital and small letters, so when the text holds no character that
+    casefolds into a key's letters without being one of them or its capital (the caller
+    checks), a run whose casefold is a key is written as ``titles`` writes the key. The
+    positions come from two scans of the whole text; each is then placed in its sentence's
+    run segmentation, resumed from the nearest character no run contains (so the text is
+    segmented at most once, however many candidates)."""
+    text = sc.text
+    find = titles.search
+    # (position, kind): a run starting at the position / a run ending right after it
+    cands: list[tuple[int, bool]] = []
+    pos = 0
+    while (k := find(text, pos)) is not None:
+        pos = k.start()
+        cands.append((pos, True))
+        pos += 1  # a key may start inside another ("Về Hà Tĩnh" is two)
+    for dash in "-–":
+        d = text.find(dash)
+        while d >= 0:
+            e = _SPACES_REV.match(text, 0, d).start()
+            if e > 0:
+                cands.append((e - 1, False))
+            d = text.find(dash, d + 1)
+    if not cands:
+        return []
+    cands.sort()
+    sents = doc.sentences
+    sstarts = [s.start for s in sents]
+    out: list[tuple[Sentence, regex.Match[str]]] = []
+    si = -1
+    it = None
+    cur = None  # the first run of the segmentation ending after the last candidate
+    lo = 0  # where the segmentation state is known: ``it`` searches on from here
+    for x, starts_run in cands:
+        j = bisect.bisect_right(sstarts, x) - 1
+        if j < 0 or x >= sents[j].end:
+            continue  # between sentences
+        s = sents[j]
+        if j != si:
+            si, it, cur, lo = j, None, None, s.start
+        if cur is None or cur.end() <= x:
+            b = _NO_RUN_REV.search(text, lo, x + 1)
+            if b is not None:
+                it = _RUN.finditer(text, b.start() + 1, s.end)
+            elif it is None:
+                it = _RUN.finditer(text, s.start, s.end)
+            cur = next((r for r in it if r.end() > x), None)
+            if cur is None:
+                lo = s.end
                 continue
-            lead, units = hit
-            # "Tại Hà Tĩnh": a lead word before the name
-            offs = r[0].find(" ") + 1 if lead else 0
-            if _in_dash_chain(g, text, rs, rend, s.start, s.end):
-                continue
-            # not the tail of a person or organisation name: the run must be just the name
-            sc.mentions.append(_Mention(rs + offs, rend, units[0].level, "province",
-                                        r[0][offs:], inferred=True, units=units,
-                                        sentence=s.index, known=True))
+            lo = cur.end()
+        rs = cur.start()
+        if rs > x or (rs != x if starts_run else cur.end() != x + 1):
+            continue
+        if not out or out[-1][1] is not cur:
+            out.append((s, cur))
+    return out
+
+
+def _province_titles(g: Gazetteer) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The keys of :func:`_province_table` with each syllable capitalised ("tại hà tĩnh" →
+    "Tại Hà Tĩnh", "bà rịa-vũng tàu" → "Bà Rịa-Vũng Tàu") as one prefix tree (a space matching
+    any whitespace; each key starts with a capital, so the engine skips the small letters),
+    and a pattern finding a character for which that spelling may miss a run: one outside the
+    Latin, Vietnamese, combining-mark and punctuation blocks, or one in them that casefolds
+    into the keys' letters without being such a letter or its capital ("ſ" → "s", "ß" → "ss")."""
+    def build() -> tuple[re.Pattern[str], re.Pattern[str]]:
+        keys = list(_province_table(g))
+        letters = set("".join(keys))
+        if not letters <= {" ", "-"} | {c for c in letters if c.isalpha()
+                                         and c == c.casefold() and len(c.upper()) == 1}:
+            raise ResourceError("locations: a province key not in small letters")
+        plain = letters | {c.upper() for c in letters}
+        # one class of the characters that keep the spelling exact (a single class: the
+        # engine tests each character once)
+        ok = [cp for lo, hi in ((0, 0x24F), (0x300, 0x36F), (0x1E00, 0x1EFF), (0x2000, 0x206F))
+              for cp in range(lo, hi + 1)
+              if (c := chr(cp)) in plain or not set(c.casefold()) <= letters]
+        spans: list[list[int]] = []
+        for cp in ok:
+            if spans and spans[-1][1] == cp - 1:
+                spans[-1][1] = cp
+            else:
+                spans.append([cp, cp])
+        odd = "[^" + "".join(f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in spans) + "]"
+        titles = re.compile(word_trie(_TITLE_AT.sub(lambda m: m[0].upper(), k) for k in keys))
+        return titles, re.compile(odd)
+
+    return g.derived("locations: province titles", build)
+
+
+_TITLE_AT = re.compile(r"(?:^|(?<=[ -]))[^ -]")
 
 
 def _province_table(g: Gazetteer) -> dict[str, tuple[bool, tuple[Unit, ...]]]:

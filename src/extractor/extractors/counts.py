@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import Literal
+from typing import Any, Literal
 
 import regex
 from pydantic import BaseModel, Field
@@ -42,6 +42,39 @@ _DIGIT_RE = regex.compile(
     rf"(?:(?:/(?P<of>{NUMBER}))|(?:[ \t]*(?:-|–|đến|tới)[ \t]*(?P<b>{NUMBER})))?"
     rf"{_AFTER_NUMBER}"
 )
+
+
+def _class(prop: str) -> str:
+    """A stdlib character class of the BMP characters the regex module puts in ``prop``."""
+    bmp = "".join(map(chr, range(0x10000)))  # the character at index i is chr(i)
+    return "[" + "".join(f"\\u{m.start():04x}-\\u{m.end() - 1:04x}"
+                         for m in regex.finditer(prop + "+", bmp)) + "]"
+
+
+@cache
+def _digit_std() -> re.Pattern[str]:
+    """``_DIGIT_RE`` for the stdlib engine, which scans faster; its classes list the BMP
+    characters of the regex module's own tables, so it matches the same on a text without
+    astral characters (see :func:`_bmp`). NUMBER's three alternatives all open with a digit:
+    that digit is taken first and the look-behinds moved after it ("(?<!X)\\d" is
+    "\\d(?<!X.)"), so that the scan skips to digits; "\\d{1,3}" is "\\d\\d{0,2}" and "\\d+" is
+    "\\d\\d*" (same order of tries), the alternatives and groups as in _DIGIT_RE."""
+    d, n = _class(r"\d"), _class(r"\p{N}")
+    lmn, llm = _class(rf"[{_L}\p{{N}}_.\-–]"), _class(r"[\p{Ll}\p{M}]")
+    tail = (rf"{d}{{0,2}}(?:\.{d}{{3}})+(?:,{d}+)?|{d}*(?:,{d}+)?|{d}*\.{d}{{1,2}}(?!{d})")
+    number = rf"{d}(?:{tail})"  # NUMBER
+    first = rf"{d}(?<!{lmn}.)(?<!(?<!{llm})/.)(?<!{d},.)(?:{tail})"
+    return re.compile(
+        rf"(?P<a>{first})"
+        rf"(?:(?:/(?P<of>{number}))|(?:[ \t]*(?:-|–|đến|tới)[ \t]*(?P<b>{number})))?"
+        rf"(?!{n}|[.,:]{d}|/)")
+
+
+def _bmp(text: str) -> bool:
+    """Whether ``text`` holds no astral character (its UTF-16 form has no surrogate pair)."""
+    return len(text.encode("utf-16-le", "surrogatepass")) == 2 * len(text)
+
+
 _QUOTE_RE = regex.compile(r"“[^“”\n]{0,300}”|\"[^\"\n]{0,300}\"|«[^«»\n]{0,300}»")
 _OPENERS = frozenset(".:;!?(“\"«…-–•")
 _HEAD = 32  # characters before a number that decide it (longest cue: "biển kiểm soát")
@@ -92,7 +125,11 @@ class _Lexicon:
     attach_re: regex.Pattern[str]  # at a position: a unit glued to the number
     fallback_re: regex.Pattern[str]  # at a position: whitespace + a lower-case word
     after_re: regex.Pattern[str]  # at a position: a time unit / age / percent
-    mult_re: regex.Pattern[str]  # at a position: whitespace + multiplier word
+    after_free: frozenset[str]  # unit keys that no after_re word can cover (see _after_free)
+    # at a position: whitespace + a multiplier word (group "m") if there is one, else
+    # unit_re's match (group "u"): no word starts with whitespace, so both branches start
+    # after the same whitespace run
+    mult_unit_re: regex.Pattern[str]
     chain_re: regex.Pattern[str]  # at a position: a smaller amount after it ("tỷ 500 triệu")
     not_noun: frozenset[str]
     award_units: frozenset[str]
@@ -190,6 +227,18 @@ def _word_start_re() -> re.Pattern[str] | None:
     return _lower_any(words) if all(w.isalpha() for w in words) else None
 
 
+def _after_free(units: list[str], after: list[str]) -> frozenset[str]:
+    """The unit keys ``u`` where ``after_re`` never reaches the end of a ``unit_re`` match of
+    ``u``: no after word ``a`` has a text that starts with a text of ``u``. Both patterns open
+    with the same whitespace run (no word starts with a space) and then match literals, case
+    folded, with \\s+ for a space; two patterns can match strings one the prefix of the other
+    only if ``u``'s pattern matches a prefix of ``a``'s key (regex.I equates characters whose
+    case folds are equal, an equivalence), which is the test here."""
+    keys = {_key(a) for a in after}
+    return frozenset(u for u in units if not any(
+        regex.match(_alternation([u]), a, regex.I) for a in keys))
+
+
 @cache
 def _lexicon() -> _Lexicon:
     units = validated("count_units.tsv", _UnitRow)
@@ -212,7 +261,9 @@ def _lexicon() -> _Lexicon:
         attach_re=regex.compile(rf"(?P<u>{_trie(attach)}){_WORD_END}", regex.I),
         fallback_re=regex.compile(rf"\s+(?P<u>\p{{Ll}}[\p{{Ll}}\p{{M}}]*){_WORD_END}"),
         after_re=regex.compile(rf"\s*(?:{_trie(by_kind['after'])})(?![{_L}])", regex.I),
-        mult_re=regex.compile(rf"\s+(?P<m>{_trie(mult)}){_WORD_END}", regex.I),
+        after_free=_after_free(list(table), by_kind["after"]),
+        mult_unit_re=regex.compile(rf"\s+(?:(?P<m>{_trie(mult)}){_WORD_END}"
+                                   rf"|(?P<u>{_trie(list(table))}){_WORD_END})", regex.I),
         chain_re=regex.compile(
             rf"\s+(?P<n>{NUMBER})\s+(?P<m>{_trie(mult)}){_WORD_END}", regex.I),
         not_noun=frozenset(_key(w) for w in by_kind["not_noun"]),
@@ -259,8 +310,13 @@ def _clean(v: float) -> int | float:
     return int(v) if float(v).is_integer() else v
 
 
-def _read_unit(sent: str, pos: int, lex: _Lexicon, *, words: bool) -> tuple[str, str, int] | None:
-    """The counted noun at ``pos`` as (unit, kind, end), or None when none follows."""
+_UNREAD = object()  # _read_unit's ``um`` when the caller has not matched unit_re at ``pos``
+
+
+def _read_unit(sent: str, pos: int, lex: _Lexicon, *, words: bool,
+               um: Any = _UNREAD) -> tuple[str, str, int] | None:
+    """The counted noun at ``pos`` as (unit, kind, end), or None when none follows. ``um``:
+    ``lex.unit_re.match(sent, pos)`` if the caller has it already."""
     # unit_re and fallback_re open with \s+ (str.isspace holds for every \s character), no
     # attach unit opens with a space: the character at ``pos`` rules out one or the other
     if not sent[pos:pos + 1].isspace():
@@ -270,14 +326,16 @@ def _read_unit(sent: str, pos: int, lex: _Lexicon, *, words: bool) -> tuple[str,
                 u = lex.units[_key(am["u"])]
                 return u.canonical, u.kind, am.end()
         return None
-    um = lex.unit_re.match(sent, pos)
+    if um is _UNREAD:
+        um = lex.unit_re.match(sent, pos)
     if um is None and words:
         return None  # (number words take listed units only)
-    xm = lex.after_re.match(sent, pos)
+    key = _key(um["u"]) if um else ""
+    # (after most units no after word can reach the unit's end: no need to look)
+    xm = lex.after_re.match(sent, pos) if key not in lex.after_free else None
     if xm and (um is None or xm.end() >= um.end()):
         return None  # "2 năm", "32 tuổi", "11,4%" (but "600 ngày công" is a listed unit)
     if um:
-        key = _key(um["u"])
         u = lex.units[key]
         end = um.end()
         if key == "lượt":  # "lượt thôn", "lượt tập thể": the visited/counted thing joins it
@@ -332,7 +390,11 @@ def _count(sent: str, start: int, end: int, nums: list[str], of_txt: str | None,
     The cheap context checks run before the numbers are parsed: most candidates fail them.
     """
     pos, mult, extra = end, 1, 0
-    mm = lex.mult_re.match(sent, pos) if sent[pos:pos + 1].isspace() else None  # \s+ first
+    space = sent[pos:pos + 1].isspace()  # (both patterns open with \s+)
+    mm = lex.mult_unit_re.match(sent, pos) if space else None
+    um: Any = _UNREAD
+    if space and (mm is None or mm["m"] is None):
+        um, mm = mm, None  # no multiplier: unit_re's match at ``pos`` (or None)
     if mm:
         mult, pos = multipliers()[_key(mm["m"])], mm.end()
         last = mult
@@ -344,7 +406,7 @@ def _count(sent: str, start: int, end: int, nums: list[str], of_txt: str | None,
             if small >= last or part is None or part >= 1000:
                 break
             extra, last, pos = extra + part * small, small, cm.end()
-    got = _read_unit(sent, pos, lex, words=words)
+    got = _read_unit(sent, pos, lex, words=words, um=um)
     if got is None:
         return []
     unit, kind, uend = got
@@ -376,9 +438,10 @@ def _count(sent: str, start: int, end: int, nums: list[str], of_txt: str | None,
             for v in values]
 
 
-def _digit_counts(sent: str, lex: _Lexicon) -> list[_Found]:
+def _digit_counts(sent: str, lex: _Lexicon, bmp: bool) -> list[_Found]:
+    """Counts of the digit numbers of ``sent`` (``bmp``: it holds no astral character)."""
     out: list[_Found] = []
-    for m in _DIGIT_RE.finditer(sent):
+    for m in (_digit_std() if bmp else _DIGIT_RE).finditer(sent):
         start, end = m.span()
         if out and start < out[-1].end:
             continue  # the "500" of "2 tỷ 500 triệu đồng"
@@ -524,11 +587,12 @@ def extract(doc: Document) -> list[CountMention]:
     # (σ/ς), which the Latin-only ``word_start_re`` scanned over it never matches
     dlow = _lower(text)
     claimed = _Claimed.of(doc)
+    bmp = _bmp(text)  # then so is every sentence
     out: list[CountMention] = []
     for s in doc.sentences:
         sent = text[s.start:s.end]
         low = dlow[s.start:s.end] if dlow is not None else _lower(sent)
-        digit = _digit_counts(sent, lex)
+        digit = _digit_counts(sent, lex, bmp)
         word = _word_counts(sent, low, lex)
         if not word:
             found = digit  # each list is in (num_start, start) order already

@@ -111,6 +111,7 @@ class _Patterns:
     year: regex.Pattern[str]
     bare_year: regex.Pattern[str]
     festival_left: regex.Pattern[str]
+    festival_tail: regex.Pattern[str]
     year_range: regex.Pattern[str]
     half: regex.Pattern[str]
     half_n: regex.Pattern[str]
@@ -184,6 +185,14 @@ def _patterns() -> _Patterns:
             rf"(?:\b{_alt('year_cue')}(?:\s+{_cased_alt(_words()['stem'])}\s+"
             rf"{_cased_alt(_words()['branch'])})?"
             rf"|\b{_cased_alt(_words()['stem'])}\s+{_cased_alt(_words()['branch'])})\s+$", f),
+        # implied by festival_left, matched backwards (REVERSE) from where a year starts: each
+        # festival_left match ends in the last letter of a year cue or a branch word (matched
+        # case-insensitively, as here), then the whole run of whitespace before the year. Linear:
+        # the runs before different years are disjoint.
+        festival_tail=regex.compile(
+            "[" + "".join(sorted({regex.escape(w[-1]) for w in
+                                  _words()["year_cue"] + _words()["branch"]})) + r"]\s+",
+            f | regex.REVERSE),
         year_range=regex.compile(
             rf"(?=\d)(?<![\p{{N}}/.,-])(?P<y1>{yr})(?:\s?[-–]\s?|\s+(?:đến|tới)\s+)(?:năm\s+)?"
             rf"(?P<y2>{yr})(?![\p{{N}}]|[.,]\p{{N}}|\s?/)", f),
@@ -474,6 +483,10 @@ def _candidates(doc: Document, lo: int, hi: int) -> list[_Cand]:
         if ym is not None:
             add(ym.start(), ym.end(), _Point(int(ym["y"])))
     for m in digit["bare_year"]:  # a year after a festival or "SN"
+        # festival_left ends in a cue or branch word and the whitespace right before the year;
+        # most years follow "năm", whose last letter ends none of them: no window search
+        if p.festival_tail.match(text, lo, m.start()) is None:
+            continue
         s = _left(p.festival_left, text, sent_lo(m.start()), m.start())
         if s is not None:
             add(s, m.end(), _Point(int(m["y"])))

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from itertools import accumulate, compress, count, repeat
 from operator import contains
-from typing import Iterable, NamedTuple
+from typing import Callable, Container, Iterable, NamedTuple
 
 import regex
 
@@ -83,6 +83,17 @@ class _Lexicon:
             self.index.setdefault(ws[0], []).append((ws, value))
         for v in self.index.values():
             v.sort(key=lambda e: -len(e[0]))
+        # the same entries split by length: those of two or more words by their first two
+        # words (only they can match where those two stand), the first one-word entry by its
+        # word; in the index's longest-first order each
+        self.longer: dict[tuple[str, str], list[tuple[tuple[str, ...], str]]] = {}
+        self.single: dict[str, tuple[int, str]] = {}
+        for v in self.index.values():
+            for ws, value in v:
+                if len(ws) > 1:
+                    self.longer.setdefault(ws[:2], []).append((ws, value))
+                else:
+                    self.single.setdefault(ws[0], (1, value))
 
     def match(self, toks: _Toks, i: int) -> tuple[int, str] | None:
         """(number of tokens, value) of the longest phrase starting at token ``i``."""
@@ -90,24 +101,23 @@ class _Lexicon:
 
     def match_words(self, words: list[str], nls: list[bool], i: int) -> tuple[int, str] | None:
         """:meth:`match` on the column ``words`` (texts or keys, as the lexicon compares)."""
-        if i >= len(words):
-            return None
-        entries = self.index.get(words[i])
-        if not entries:
-            return None
         size = len(words)
-        for ws, value in entries:  # plain loops: this runs ~300 times per article
-            n = len(ws)
-            if n == 1:
-                return 1, value
-            if i + n > size:
-                continue
-            for k in range(1, n):
-                if words[i + k] != ws[k] or nls[i + k]:
-                    break
-            else:
-                return n, value
-        return None
+        if i >= size:
+            return None
+        # the longest-first walk over index[words[i]], skipping the entries whose second word
+        # is not words[i+1] (none of them matches): the longer entries with that second word,
+        # then the first one-word entry
+        if i + 1 < size and not nls[i + 1]:
+            for ws, value in self.longer.get((words[i], words[i + 1]), ()):
+                n = len(ws)
+                if i + n > size:
+                    continue
+                for k in range(2, n):
+                    if words[i + k] != ws[k] or nls[i + k]:
+                        break
+                else:
+                    return n, value
+        return self.single.get(words[i])
 
 
 @dataclass(frozen=True)
@@ -132,8 +142,8 @@ class _Lex:
     # anchor word standing alone (whitespace and _EDGE_PUNCT are never \w, so a word that
     # strips to it has no \w around it)
     # anchor_re: both tests in one scan, the phrases tried first at each position (a phrase
-    # holds a space, a word none); every alternative starts with a literal letter, so the
-    # scan skips to the alternatives' first letters
+    # holds a space, a word none); a prefix tree per first letter (see _anchor_pattern), every
+    # branch opening with a literal letter, so that the scan skips to first letters
     phrase_re: re.Pattern[str]
     anchor_re: re.Pattern[str]
     # first words of honorifics, ranks, titles and prefixes, and surnames: the tokens where
@@ -183,9 +193,6 @@ def _lex() -> _Lex:
     anchor_words = frozenset(a for a in anchors if " " not in a)
     anchor_phrases = tuple(sorted(a for a in anchors if " " in a))
     phrases = [re.escape(a) for a in anchor_phrases]
-    # each word as "a(?<!\w.)nh(?!\w)": "(?<!\w)anh(?!\w)" with the look-behind moved after
-    # the first letter (a lexicon word is not empty)
-    words = [re.escape(w[0]) + r"(?<!\w.)" + re.escape(w[1:]) + r"(?!\w)" for w in sorted(anchor_words)]
     titles, prefixes = _Lexicon(by_kind["title"]), _Lexicon(by_kind["prefix"])
     rank_lx, hon_lx = _Lexicon(ranks), _Lexicon(hons)
     return _Lex(
@@ -196,9 +203,47 @@ def _lex() -> _Lex:
         capital_surnames=capital, anchor_words=anchor_words, abbreviations=abbr,
         cues_before=_Lexicon(cues["before"]), cues_after=_Lexicon(cues["after"]),
         phrase_re=re.compile("|".join(phrases) or "(?!)"),  # none: no match
-        anchor_re=re.compile("|".join(phrases + words) or "(?!)"),
+        anchor_re=re.compile(_anchor_pattern(anchor_phrases, anchor_words)),
         starts=firsts | surnames, title_heads=frozenset(prefixes.index) | frozenset(titles.index),
         anchor_heads=frozenset(hon_lx.index) | frozenset(rank_lx.index))
+
+
+def _trie(words: Iterable[str], end: str) -> str:
+    """An alternation of the literal ``words`` factored into a prefix tree, ``end`` after
+    each word's last character (no words: a pattern that never matches)."""
+    root: dict[str, dict] = {}
+    for w in words:
+        node = root
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, dict]) -> str:
+        parts = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if "" in node:
+            parts.append(end)
+        return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+
+    return emit(root) if root else "(?!)"
+
+
+def _anchor_pattern(phrases: Iterable[str], words: Iterable[str]) -> str:
+    """Any anchor phrase, or anchor word standing alone (no \\w either side), with a phrase
+    preferred where both match at one position: per first letter ``c``,
+    "c(?:PHRASE_TREE|(?<!\\w.)WORD_TREE)", the rest of the phrases then of the words after
+    ``c`` ("(?<!\\w.)" after the first letter is "(?<!\\w)" before it). The positions that
+    match are those of the plain alternation "PHRASES|WORDS", and a phrase is what it takes
+    at any of them where a phrase matches, as the plain alternation (phrases first) does."""
+    by_first: dict[str, tuple[list[str], list[str]]] = {}
+    for i, ws in enumerate((phrases, words)):
+        for w in ws:
+            by_first.setdefault(w[0], ([], []))[i].append(w[1:])
+    alts = []
+    for c, (ps, ws) in sorted(by_first.items()):
+        branches = ([_trie(ps, "")] if ps else []) + (
+            [r"(?<!\w.)" + _trie(ws, r"(?!\w)")] if ws else [])
+        alts.append(re.escape(c) + "(?:" + "|".join(branches) + ")")
+    return "|".join(alts) or "(?!)"
 
 
 _EDGE_PUNCT = ",.;:!?()[]{}\"'“”‘’«»…-–—"
@@ -246,6 +291,7 @@ class _Std(NamedTuple):
     split: re.Pattern[str]  # _TOKEN_SPLIT
     pairs: re.Pattern[str]  # _CAPITAL_PAIR's group, the look-behind moved after the capital
     odd: re.Pattern[str]  # a character on which the two may differ
+    odd_bmp: str  # odd's BMP characters (the others are the astral ones)
 
 
 @cache
@@ -260,14 +306,22 @@ def _std() -> _Std:
 
     lmn, ln, lm = cls(r"[\p{L}\p{M}\p{N}]"), cls(r"[\p{L}\p{N}]"), cls(r"[\p{L}\p{M}]")
     lu, llm = cls(r"\p{Lu}"), cls(r"[\p{Ll}\p{M}]")
-    odd = _class((ord(c), ord(c) + 1)
-                 for c in sorted(set(regex.findall(r"\s", bmp)) ^ set(re.findall(r"\s", bmp))))
+    odd_bmp = "".join(sorted(set(regex.findall(r"\s", bmp)) ^ set(re.findall(r"\s", bmp))))
+    odd = _class((ord(c), ord(c) + 1) for c in odd_bmp)
     return _Std(
         split=re.compile(f"([đĐ]/[cC](?!{ln})|{lmn}+(?:[&'’]{lmn}+)*|\\S)"),
         # "(?<!LM)Lu" as "Lu(?<!LM.)" (the capital is no line break), so that the scan can
         # skip to capitals
         pairs=re.compile(f"{lu}(?<!{lm}.){llm}*(?= {lu})"),
-        odd=re.compile(f"[{odd}\\U00010000-\\U0010ffff]"))
+        odd=re.compile(f"[{odd}\\U00010000-\\U0010ffff]"), odd_bmp=odd_bmp)
+
+
+def _plain(text: str) -> bool:
+    """``_std().odd.search(text) is None``, as a few substring tests and one encoding (a C
+    loop each) instead of a character-class scan: a text without astral characters has as
+    many UTF-16 units as characters."""
+    return (not any(map(text.__contains__, _std().odd_bmp))
+            and len(text.encode("utf-16-le", "surrogatepass")) == 2 * len(text))
 
 
 def _tokens(text: str, offset: int, plain: bool | None = None) -> _Toks:
@@ -286,6 +340,22 @@ def _tokens(text: str, offset: int, plain: bool | None = None) -> _Toks:
     return _Toks(texts, list(map(str.lower, texts)), nls, bounds)
 
 
+class _Places:
+    """The keys of a document's location names, built on the first look-up: only a title
+    followed by a capitalised run asks (most documents never do)."""
+
+    __slots__ = ("doc", "keys")
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.keys: frozenset[str] | None = None
+
+    def __contains__(self, key: object) -> bool:
+        if self.keys is None:
+            self.keys = frozenset(_key(loc.name) for loc in self.doc.locations if loc.name)
+        return key in self.keys
+
+
 @dataclass
 class _Mention:
     name: str
@@ -300,7 +370,7 @@ class _Mention:
 class _Sentence:
     """Token-level rules over one sentence (its tokens as the columns of :class:`_Toks`)."""
 
-    def __init__(self, toks: _Toks, places: frozenset[str], known: set[str]) -> None:
+    def __init__(self, toks: _Toks, places: Container[str], known: set[str]) -> None:
         self.toks = toks
         self.tx = toks.texts
         self.k = toks.keys
@@ -541,8 +611,10 @@ class _Sentence:
         out: list[_Mention] = []
         keys = self.k
         lx = self.lx
-        # each rule gives up at once on a token that is not its first word: skip the call
+        # each rule gives up at once on a token that is not its first word, _title_first on
+        # one where no title starts and _bare on one that is no name syllable: skip the call
         anchor_heads, title_heads, surnames = lx.anchor_heads, lx.title_heads, lx.surnames
+        tx, title_at = self.tx, self.title_at
         i = 0
         # others start nothing
         for k in compress(count(), map(lx.starts.__contains__, keys)):
@@ -550,9 +622,9 @@ class _Sentence:
                 continue  # inside the mention just read
             key = keys[k]
             nxt = self._anchored(k, out) if key in anchor_heads else None
-            if not nxt and key in title_heads:
+            if not nxt and key in title_heads and title_at(k):
                 nxt = self._title_first(k, out)
-            if not nxt and key in surnames:
+            if not nxt and key in surnames and _is_name_syl(tx[k]):
                 nxt = self._bare(k, out)
             i = nxt if nxt and nxt > k else k + 1
         return out
@@ -775,17 +847,29 @@ _SPACES = regex.compile(r"\s+")
 
 
 def _clean(text: str) -> str:
-    return _SPACES.sub(" ", text).strip(" ,;-–—")
+    """``text`` with whitespace runs as single spaces, stripped of spaces and edge punctuation.
+    str.split() splits on the regex module's ``\\s`` but for the characters of
+    ``_std().odd_bmp`` (astral characters are no whitespace to either); the two may differ
+    only by a leading or trailing space, which the strip removes."""
+    if any(map(text.__contains__, _std().odd_bmp)):
+        return _SPACES.sub(" ", text).strip(" ,;-–—")
+    return " ".join(text.split()).strip(" ,;-–—")
+
+
+# OfficialMention's own validator on one dict: what ``OfficialMention(**fields)`` runs (the
+# validating path, pydantic 2.14), without the keyword packing of __init__ around it.
+_new_official: Callable[[dict[str, object]], OfficialMention] = (
+    OfficialMention.__pydantic_validator__.validate_python)
 
 
 def extract(doc: Document) -> list[OfficialMention]:
     """Named officials of ``doc`` (byline authors excluded), one per person."""
     norm = doc.norm
-    places = frozenset(_key(loc.name) for loc in doc.locations if loc.name)
+    places = _Places(doc)
     authors = {" ".join(_key(a).split()) for a in doc.authors}
     mentions: list[_Mention] = []
     known: set[str] = set()
-    plain = _std().odd.search(norm) is None  # then so is every sentence
+    plain = _plain(norm)  # then so is every sentence
     for s in doc.sentences:
         text = norm[s.start:s.end]
         if not _may_name(text, plain or None):
@@ -830,8 +914,9 @@ def extract(doc: Document) -> list[OfficialMention]:
 
     out: list[OfficialMention] = []
     for p in people:
-        prov = doc.provenance(p.first.start, p.first.end)
-        out.append(OfficialMention(**prov, name=_clean(prov["text"]), honorific=p.honorific,
-                                   rank=p.rank, titles=_merge_titles(p.titles),
-                                   mentions=p.mentions))
+        fields = doc.provenance(p.first.start, p.first.end)
+        fields["name"] = _clean(fields["text"])
+        fields["honorific"], fields["rank"] = p.honorific, p.rank
+        fields["titles"], fields["mentions"] = _merge_titles(p.titles), p.mentions
+        out.append(_new_official(fields))
     return out

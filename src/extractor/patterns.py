@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 import regex
 
 
-def word_trie(words: Iterable[str], *, reverse: bool = False) -> str:
+def word_trie(words: Iterable[str], *, reverse: bool = False, end: str = "",
+              space: str = r"\s+") -> str:
     """An alternation of ``words`` (a space in a word matches any whitespace run) factored into
     a prefix tree: at each position the engine tries one branch per character instead of every
     word in turn. It matches what the longest-first alternation matches whenever two words that
     can match at one position are one the other's prefix (the tree tries the longer first: a
     word's end is its node's last branch). ``reverse=True`` factors common endings instead, for
-    patterns compiled with ``regex.REVERSE``. No words: a pattern that never matches."""
+    patterns compiled with ``regex.REVERSE``. ``end`` stands where a word is complete (after its
+    last character; before its first with ``reverse``): a word-end test, say. ``space`` is what a space in a word matches. The escapes suit the
+    stdlib engine too. No words: a pattern that never matches."""
     root: dict[str, dict] = {}
     for w in set(words):
         node = root
@@ -27,10 +31,23 @@ def word_trie(words: Iterable[str], *, reverse: bool = False) -> str:
         parts = []
         for ch, child in sorted(node.items()):
             if ch:
-                atom = r"\s+" if ch == " " else regex.escape(ch)
+                atom = space if ch == " " else regex.escape(ch)
                 parts.append(emit(child) + atom if reverse else atom + emit(child))
         if "" in node:
-            parts.append("")
+            parts.append(end)
         return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
 
     return emit(root)
+
+
+@lru_cache(maxsize=64)
+def stdlib_class(prop: str) -> str:
+    """A character class for the stdlib ``re`` engine listing the BMP characters that the regex
+    module's class ``prop`` (``r"\\p{Lu}"``, ``r"[\\p{L}\\p{N}]"``, …) takes by its own Unicode
+    tables. Hot scans run on the stdlib engine, which scans faster, and match exactly what the
+    regex pattern matches on text without astral characters (ruling those out is the caller's
+    part)."""
+    bmp = "".join(map(chr, range(0x10000)))  # the character at index i is chr(i)
+    return "[" + "".join(
+        f"\\u{m.start():04x}" if m.end() == m.start() + 1 else f"\\u{m.start():04x}-\\u{m.end() - 1:04x}"
+        for m in regex.finditer(prop + "+", bmp)) + "]"

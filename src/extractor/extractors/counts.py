@@ -26,7 +26,7 @@ from ..models import CountMention
 from ..normalize import fold_tones
 from ..numbers import (NUMBER, digit_words, multipliers, parse_number, parse_number_words,
                        word_number_pattern)
-from ..patterns import word_trie
+from ..patterns import stdlib_class, word_trie
 from ..resources import ResourceError, validated
 
 _L = r"\p{L}\p{M}"  # letters with their marks
@@ -44,13 +44,6 @@ _DIGIT_RE = regex.compile(
 )
 
 
-def _class(prop: str) -> str:
-    """A stdlib character class of the BMP characters the regex module puts in ``prop``."""
-    bmp = "".join(map(chr, range(0x10000)))  # the character at index i is chr(i)
-    return "[" + "".join(f"\\u{m.start():04x}-\\u{m.end() - 1:04x}"
-                         for m in regex.finditer(prop + "+", bmp)) + "]"
-
-
 @cache
 def _digit_std() -> re.Pattern[str]:
     """``_DIGIT_RE`` for the stdlib engine, which scans faster; its classes list the BMP
@@ -59,8 +52,8 @@ def _digit_std() -> re.Pattern[str]:
     that digit is taken first and the look-behinds moved after it ("(?<!X)\\d" is
     "\\d(?<!X.)"), so that the scan skips to digits; "\\d{1,3}" is "\\d\\d{0,2}" and "\\d+" is
     "\\d\\d*" (same order of tries), the alternatives and groups as in _DIGIT_RE."""
-    d, n = _class(r"\d"), _class(r"\p{N}")
-    lmn, llm = _class(rf"[{_L}\p{{N}}_.\-–]"), _class(r"[\p{Ll}\p{M}]")
+    d, n = stdlib_class(r"\d"), stdlib_class(r"\p{N}")
+    lmn, llm = stdlib_class(rf"[{_L}\p{{N}}_.\-–]"), stdlib_class(r"[\p{Ll}\p{M}]")
     tail = (rf"{d}{{0,2}}(?:\.{d}{{3}})+(?:,{d}+)?|{d}*(?:,{d}+)?|{d}*\.{d}{{1,2}}(?!{d})")
     number = rf"{d}(?:{tail})"  # NUMBER
     first = rf"{d}(?<!{lmn}.)(?<!(?<!{llm})/.)(?<!{d},.)(?:{tail})"

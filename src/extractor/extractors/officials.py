@@ -28,6 +28,7 @@ import regex
 from ..document import Document
 from ..models import OfficialMention
 from ..normalize import fold_tones, match_key
+from ..patterns import stdlib_class, word_trie
 from ..resources import ResourceError, load_tsv
 
 # Tokens: "đ/c", words (letters, marks, digits, joined by & or '), or any single other char.
@@ -208,25 +209,6 @@ def _lex() -> _Lex:
         anchor_heads=frozenset(hon_lx.index) | frozenset(rank_lx.index))
 
 
-def _trie(words: Iterable[str], end: str) -> str:
-    """An alternation of the literal ``words`` factored into a prefix tree, ``end`` after
-    each word's last character (no words: a pattern that never matches)."""
-    root: dict[str, dict] = {}
-    for w in words:
-        node = root
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def emit(node: dict[str, dict]) -> str:
-        parts = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
-        if "" in node:
-            parts.append(end)
-        return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
-
-    return emit(root) if root else "(?!)"
-
-
 def _anchor_pattern(phrases: Iterable[str], words: Iterable[str]) -> str:
     """Any anchor phrase, or anchor word standing alone (no \\w either side), with a phrase
     preferred where both match at one position: per first letter ``c``,
@@ -240,8 +222,8 @@ def _anchor_pattern(phrases: Iterable[str], words: Iterable[str]) -> str:
             by_first.setdefault(w[0], ([], []))[i].append(w[1:])
     alts = []
     for c, (ps, ws) in sorted(by_first.items()):
-        branches = ([_trie(ps, "")] if ps else []) + (
-            [r"(?<!\w.)" + _trie(ws, r"(?!\w)")] if ws else [])
+        branches = ([word_trie(ps, space=" ")] if ps else []) + (
+            [r"(?<!\w.)" + word_trie(ws, end=r"(?!\w)", space=" ")] if ws else [])
         alts.append(re.escape(c) + "(?:" + "|".join(branches) + ")")
     return "|".join(alts) or "(?!)"
 
@@ -280,11 +262,6 @@ def _is_name_syl(text: str) -> bool:
     return text[0].isalnum() and _NAME_SYL.fullmatch(text) is not None
 
 
-def _class(spans: Iterable[tuple[int, int]]) -> str:
-    """A character class body of the code point ranges ``spans`` (``[start, end)`` each)."""
-    return "".join(f"\\u{a:04x}" if b == a + 1 else f"\\u{a:04x}-\\u{b - 1:04x}" for a, b in spans)
-
-
 class _Std(NamedTuple):
     """Patterns of the regex module recast for the stdlib engine, which scans faster."""
 
@@ -299,15 +276,12 @@ def _std() -> _Std:
     """The stdlib patterns: their letter classes list the BMP characters that ``\\p{L}``,
     ``\\p{Lu}``, … take by the regex module's own tables; a text holding an astral character,
     or one that only one engine counts as whitespace, keeps to the regex module's patterns."""
-    bmp = "".join(map(chr, range(0x10000)))  # the character at index i is chr(i)
-
-    def cls(prop: str) -> str:
-        return "[" + _class(m.span() for m in regex.finditer(prop + "+", bmp)) + "]"
-
+    cls = stdlib_class
     lmn, ln, lm = cls(r"[\p{L}\p{M}\p{N}]"), cls(r"[\p{L}\p{N}]"), cls(r"[\p{L}\p{M}]")
     lu, llm = cls(r"\p{Lu}"), cls(r"[\p{Ll}\p{M}]")
+    bmp = "".join(map(chr, range(0x10000)))
     odd_bmp = "".join(sorted(set(regex.findall(r"\s", bmp)) ^ set(re.findall(r"\s", bmp))))
-    odd = _class((ord(c), ord(c) + 1) for c in odd_bmp)
+    odd = "".join(map(re.escape, odd_bmp))
     return _Std(
         split=re.compile(f"([đĐ]/[cC](?!{ln})|{lmn}+(?:[&'’]{lmn}+)*|\\S)"),
         # "(?<!LM)Lu" as "Lu(?<!LM.)" (the capital is no line break), so that the scan can

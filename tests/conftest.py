@@ -50,15 +50,17 @@ def sentence_doc(text: str) -> Document:
     return doc
 
 
-def search_index_documents(db: Path) -> int:
+def search_index_documents(db: Path, *, check: bool | None = None) -> int:
     """Documents in a database's full-text index (counted in its per-document table: a SELECT on
     the index itself reads the articles table), after FTS5's check that the index matches the
-    articles once it is built (it has its triggers then)."""
+    articles (``check``; by default once the index is built: it has its triggers then)."""
     import sqlite3
 
     con = sqlite3.connect(db)
     try:
-        if con.execute("SELECT 1 FROM sqlite_master WHERE name = 'articles_ai'").fetchone():
+        if check is None:
+            check = bool(con.execute("SELECT 1 FROM sqlite_master WHERE name = 'articles_ai'").fetchone())
+        if check:
             con.execute("INSERT INTO articles_fts(articles_fts, rank) VALUES('integrity-check', 1)")
         return con.execute("SELECT count(*) FROM articles_fts_docsize").fetchone()[0]
     finally:

@@ -126,6 +126,52 @@ def test_a_run_into_a_new_database_ends_with_its_search_index_complete(corpus_db
              ("counts", "unit"), ("awards", "award"))} <= _index_names(corpus_db)
 
 
+def test_the_search_triggers_added_after_a_load_are_sqlite_utils_own(tmp_path: Path) -> None:
+    """A run that indexed as it wrote adds only the triggers: the same ones sqlite-utils'
+    enable_fts creates, so a later write, delete or update keeps the index current the same way."""
+    from extractor.store import finish_bulk_load
+
+    def triggers(path: Path) -> dict[str, str]:
+        con = sqlite3.connect(path)
+        try:
+            return dict(con.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"))
+        finally:
+            con.close()
+
+    ours, theirs = tmp_path / "ours.db", tmp_path / "theirs.db"
+    db = open_db(ours, bulk=True)
+    assert finish_bulk_load(db, indexed=True)
+    db.close()
+    db = open_db(theirs, bulk=True)
+    assert finish_bulk_load(db)  # sqlite-utils' enable_fts(create_triggers=True, replace=True)
+    db.close()
+    assert set(triggers(ours)) == {"articles_ai", "articles_ad", "articles_au"}
+    assert triggers(ours) == triggers(theirs)
+
+
+def test_a_run_indexes_as_it_writes_and_one_that_rewrites_an_article_rebuilds(tmp_path: Path) -> None:
+    """Two inputs with the same article id in one run: the second replaces the first, whose
+    index entry would go stale, so the run falls back to the one build at the end. Either way
+    the index ends complete and current."""
+    from extractor.run import run
+
+    texts = {"a/x.txt": "Ngày 5/3/2024, Công an xã Lộc Yên ra mắt mô hình “Camera an ninh”.\n",
+             "b/x.txt": "Ngày 6/3/2024, Công an phường Hưng Dũng tổ chức hội nghị.\n",
+             "b/y.txt": "Ngày 7/3/2024, Công an xã Kỳ Anh tuần tra.\n"}
+    for name, text in texts.items():
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    once = tmp_path / "once.db"
+    assert run([tmp_path / "b"], once).articles == 2
+    assert search_index_documents(once) == 2
+    twice = tmp_path / "twice.db"
+    assert run([tmp_path / "a", tmp_path / "b"], twice).articles == 3
+    assert search_index_documents(twice) == 2  # FTS5's check passes: no stale entry
+    db = open_db(twice)
+    assert search(db, "Loc Yen") == [] and [r["article_id"] for r in search(db, "Hung Dung")] == ["x"]
+    db.close()
+
+
 def test_articles_written_together_give_the_rows_written_one_by_one(tmp_path: Path) -> None:
     """A parallel run writes each worker's chunk with one statement per table."""
     from extractor.pipeline import PIPELINE_VERSION, extract

@@ -4,8 +4,9 @@ Inputs stream from :func:`extractor.ingest.iter_inputs`. Articles already stored
 content hash and pipeline version are skipped, so an interrupted run resumes where it stopped.
 With ``workers > 1`` extraction runs in worker processes over a bounded window of pending
 articles (memory does not grow with the archive); the parent process is the single SQLite
-writer, committing whole articles in groups. A run into a new database builds its full-text
-and value indexes once at the end (:func:`extractor.store.finish_bulk_load`).
+writer, committing whole articles in groups. A run into a new database grows its full-text
+index with each write and builds its value indexes once at the end
+(:func:`extractor.store.finish_bulk_load`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
+import sqlite_utils
+
 from .document import Document
 from .ingest import InputError, SourceRecord, iter_inputs
 from .models import ArticleFacts
@@ -31,8 +34,10 @@ from .store import (
     FACT_TABLES,
     GroupCommit,
     PackedRows,
+    bulk_load_pending,
     finish_bulk_load,
     finish_run,
+    index_new_articles,
     merge_packed,
     open_db,
     packed_rows,
@@ -124,6 +129,12 @@ def run(paths: Sequence[str | Path], db_path: str | Path, *, workers: int = 1,
     summary = RunSummary(run_id)
     done = {} if force else stored_hashes(db)
     group = GroupCommit(db)
+    # A new database's full-text index grows with each write, in the write's transaction (the
+    # same work as one build at the end, done while the workers extract; the end then only adds
+    # the triggers). Not when the database had articles (a resumed load rebuilds it at the end)
+    # nor once an article is replaced (it keeps its rowid: the index entry would go stale).
+    index = IndexAsWeGo(bulk_load_pending(db) and not db.execute(
+        "SELECT 1 FROM articles LIMIT 1").fetchone())
 
     def todo() -> Iterator[SourceRecord]:
         for item in iter_inputs(paths, fmt=fmt, max_bytes=max_bytes):
@@ -156,7 +167,7 @@ def run(paths: Sequence[str | Path], db_path: str | Path, *, workers: int = 1,
             facts, timings = result
             ts = time.perf_counter()
             group.begin()
-            write_article(db, facts, PIPELINE_VERSION)
+            index.written(db, write_article(db, facts, PIPELINE_VERSION))
             group.tick()
             account({k: len(getattr(facts, k)) for k in FACT_TABLES},
                     {**timings, "store": time.perf_counter() - ts})
@@ -175,7 +186,8 @@ def run(paths: Sequence[str | Path], db_path: str | Path, *, workers: int = 1,
             ts = time.perf_counter()
             group.begin()
             # the text comes back from the input, not from the worker
-            write_packed(db, merge_packed([with_text(rows, rec.text) for rec, (rows, _, _) in ok]))
+            index.written(db, write_packed(
+                db, merge_packed([with_text(rows, rec.text) for rec, (rows, _, _) in ok])))
             group.tick(len(ok))
             share = (time.perf_counter() - ts) / len(ok)
             for _, (_, counts, timings) in ok:
@@ -195,7 +207,10 @@ def run(paths: Sequence[str | Path], db_path: str | Path, *, workers: int = 1,
     finally:
         group.commit()  # whole articles only: a half-written one was rolled back to its savepoint
     try:
-        finish_bulk_load(db)  # a new database's search and value indexes, built once
+        # a new database's value indexes, built once, and its search index's triggers (after a
+        # Ctrl-C the index is rebuilt: the interrupt may have come between a write that
+        # replaced an article and the note of it)
+        finish_bulk_load(db, indexed=index.on and not summary.interrupted)
     except KeyboardInterrupt:  # the next run builds them
         summary.interrupted = True
     summary.seconds = time.perf_counter() - t0
@@ -205,6 +220,21 @@ def run(paths: Sequence[str | Path], db_path: str | Path, *, workers: int = 1,
                    status="interrupted" if summary.interrupted else "done")
         db.close()
     return summary
+
+
+@dataclass
+class IndexAsWeGo:
+    """Whether a run keeps a bulk load's full-text index complete as it writes
+    (:func:`extractor.store.index_new_articles`)."""
+
+    on: bool
+
+    def written(self, db: sqlite_utils.Database, replaced: int) -> None:
+        """Articles were written in the open transaction (``replaced`` of them were stored)."""
+        if replaced:
+            self.on = False  # finish_bulk_load rebuilds the index
+        if self.on:
+            index_new_articles(db)
 
 
 @contextmanager

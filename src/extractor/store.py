@@ -20,6 +20,7 @@ from typing import Any, Literal, Union, get_args, get_origin
 
 import sqlite_utils
 from pydantic import BaseModel
+from sqlite_utils.db import quote_identifier
 
 from .models import SCHEMA_VERSION, ArticleFacts
 
@@ -63,7 +64,8 @@ def open_db(path: str | Path, *, bulk: bool = False) -> sqlite_utils.Database:
 
     ``bulk=True`` is for the writer of a bulk load (``run``, ``load``): when the database is new,
     its full-text index and the fact-value indexes are left to :func:`finish_bulk_load`, which
-    builds them once at the end — maintaining them row by row costs more than half of the
+    builds them once at the end (the writer may fill the full-text index as it goes, in batches:
+    :func:`index_new_articles`) — maintaining them row by row costs more than half of the
     writer's time on a large archive, and the cost grows with the database."""
     conn = sqlite3.connect(str(path), isolation_level=None, timeout=60)
     db = sqlite_utils.Database(conn)
@@ -131,8 +133,9 @@ def _create_fact_indexes(db: sqlite_utils.Database) -> None:
 
 
 def bulk_load_pending(db: sqlite_utils.Database) -> bool:
-    """True while a bulk load has not built its full-text index yet (the articles table has an
-    index without its triggers): searches miss articles until :func:`finish_bulk_load` runs —
+    """True while a bulk load has not finished its full-text index yet (the articles table has
+    an index without its triggers; ``run`` fills it as it writes, ``load`` at the end):
+    searches may miss articles until :func:`finish_bulk_load` runs —
     the next ``extractor run`` or ``load`` on the database does it."""
     if "articles_fts" not in db.table_names():
         return False
@@ -140,19 +143,54 @@ def bulk_load_pending(db: sqlite_utils.Database) -> bool:
                           "AND name = 'articles_ai'").fetchone()
 
 
-def finish_bulk_load(db: sqlite_utils.Database) -> bool:
+def finish_bulk_load(db: sqlite_utils.Database, *, indexed: bool = False) -> bool:
     """Build what a bulk load deferred: the fact-value indexes, then the full-text index over
     every article (one pass, far cheaper than row by row) with the triggers that keep it current
-    from then on. Each step is safe to interrupt: the next call completes it. Returns whether
-    there was anything to build."""
+    from then on. ``indexed=True``: the caller kept the full-text index complete as it wrote
+    (:func:`index_new_articles`), so only the triggers are added. Each step is safe to
+    interrupt: the next call completes it. Returns whether there was anything to build."""
     if not bulk_load_pending(db):
         return False
     with db.atomic():
         _create_fact_indexes(db)
+    if indexed:
+        with db.atomic():
+            index_new_articles(db)  # whatever was written after the last call
+            _create_fts_triggers(db)
+        return True
     # replace=True drops the index table, creates it with triggers and fills it from articles
     db["articles"].enable_fts(_FTS_COLUMNS, create_triggers=True, tokenize=_FTS_TOKENIZE,
                               replace=True)
     return True
+
+
+def index_new_articles(db: sqlite_utils.Database) -> None:
+    """Add to a bulk load's full-text index the articles written since it was last added to:
+    those with a higher rowid than any indexed document (SQLite gives a new row the next rowid;
+    a replaced article keeps its rowid, so a writer that replaces one must leave the index to
+    the rebuild in :func:`finish_bulk_load`). Run inside the transaction that wrote them, it
+    keeps the index and the articles consistent whatever interrupts the load. The same work as
+    the one build at the end, done while the workers extract."""
+    db.conn.execute(
+        f"INSERT INTO articles_fts (rowid, {', '.join(_FTS_COLUMNS)}) "
+        f"SELECT rowid, {', '.join(_FTS_COLUMNS)} FROM articles "
+        "WHERE rowid > (SELECT coalesce(max(id), 0) FROM articles_fts_docsize)")
+
+
+def _create_fts_triggers(db: sqlite_utils.Database) -> None:
+    """The triggers sqlite-utils' ``enable_fts(create_triggers=True)`` creates (the same text;
+    a test compares them), without its rebuild of the index."""
+    q = quote_identifier
+    cols = ", ".join(map(q, _FTS_COLUMNS))
+    new = ", ".join(f"new.{q(c)}" for c in _FTS_COLUMNS)
+    old = ", ".join(f"old.{q(c)}" for c in _FTS_COLUMNS)
+    table, fts = q("articles"), q("articles_fts")
+    delete = f"INSERT INTO {fts} ({fts}, rowid, {cols}) VALUES('delete', old.rowid, {old});"
+    insert = f"INSERT INTO {fts} (rowid, {cols}) VALUES (new.rowid, {new});"
+    for name, event, body in (("articles_ai", "INSERT", [insert]), ("articles_ad", "DELETE", [delete]),
+                              ("articles_au", "UPDATE", [delete, insert])):
+        db.conn.execute(f"CREATE TRIGGER {q(name)} AFTER {event} ON {table} BEGIN\n"
+                        + "".join(f"  {b}\n" for b in body) + "END")
 
 
 # Views that join facts to their article, for browsing in Datasette and for plain SQL users.
@@ -352,9 +390,9 @@ def _province_2025(province: str | None) -> str | None:
     return next(iter(succ)) if len(succ) == 1 else None
 
 
-def write_article(db: sqlite_utils.Database, rec: ArticleFacts, version: str) -> None:
-    """Replace one article and all its facts, atomically."""
-    write_packed(db, packed_rows(rec, version))
+def write_article(db: sqlite_utils.Database, rec: ArticleFacts, version: str) -> int:
+    """Replace one article and all its facts, atomically; returns 1 if it was stored before."""
+    return write_packed(db, packed_rows(rec, version))
 
 
 def pack_rows(rows: dict[str, list[dict[str, Any]]]) -> PackedRows:
@@ -395,9 +433,10 @@ def write_rows(db: sqlite_utils.Database, rows: dict[str, list[dict[str, Any]]])
     write_packed(db, pack_rows(rows))
 
 
-def write_packed(db: sqlite_utils.Database, rows: PackedRows) -> None:
-    """:func:`write_rows` for packed rows. Plain executemany: sqlite-utils' insert_all costs
-    about 78 statements per article, half the run time of a bulk job."""
+def write_packed(db: sqlite_utils.Database, rows: PackedRows) -> int:
+    """:func:`write_rows` for packed rows; returns how many of its articles replaced stored
+    ones. Plain executemany: sqlite-utils' insert_all costs about 78 statements per article,
+    half the run time of a bulk job."""
     arts = rows.get("articles")
     ids = [r[arts[0].index("article_id")] for r in arts[1]] if arts else []
     marks = ",".join("?" * len(ids))
@@ -422,6 +461,7 @@ def write_packed(db: sqlite_utils.Database, rows: PackedRows) -> None:
             packed = rows.get(table)
             if packed:
                 conn.executemany(_insert_sql(table, packed[0]), packed[1])
+    return len(old)
 
 
 @cache

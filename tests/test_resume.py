@@ -24,7 +24,7 @@ import pytest
 from conftest import ROOT, search_index_documents
 from extractor.store import FACT_TABLES
 
-N_ARTICLES = 400  # a run of ~2 s: room to stop it after the first commit and before its end
+N_ARTICLES = 1000  # a run of ~3 s: room to stop it after the first commit and before its end
 
 
 def content_tables(con: sqlite3.Connection) -> list[str]:

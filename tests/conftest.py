@@ -50,6 +50,17 @@ def sentence_doc(text: str) -> Document:
     return doc
 
 
+def db_rows(db: Path, sql: str) -> list[tuple]:
+    """The rows of one query on a database file (its own connection, closed after)."""
+    import sqlite3
+
+    con = sqlite3.connect(db)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
 def search_index_documents(db: Path, *, check: bool | None = None) -> int:
     """Documents in a database's full-text index (counted in its per-document table: a SELECT on
     the index itself reads the articles table), after FTS5's check that the index matches the

@@ -10,7 +10,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 from typer.testing import CliRunner
 
-from conftest import ROOT, search_index_documents
+from conftest import ROOT, db_rows, search_index_documents
 from extractor.cli import app
 from extractor.datasette import metadata
 from extractor.models import json_schema
@@ -78,11 +78,7 @@ def test_places_let_facts_be_grouped_by_province_in_one_query(corpus_db: Path) -
 
 
 def _index_names(db_path: Path) -> set[str]:
-    con = sqlite3.connect(db_path)
-    try:
-        return {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
-    finally:
-        con.close()
+    return {r[0] for r in db_rows(db_path, "SELECT name FROM sqlite_master WHERE type = 'index'")}
 
 
 def test_a_bulk_load_builds_its_indexes_once_at_the_end(tmp_path: Path) -> None:
@@ -132,11 +128,7 @@ def test_the_search_triggers_added_after_a_load_are_sqlite_utils_own(tmp_path: P
     from extractor.store import finish_bulk_load
 
     def triggers(path: Path) -> dict[str, str]:
-        con = sqlite3.connect(path)
-        try:
-            return dict(con.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"))
-        finally:
-            con.close()
+        return dict(db_rows(path, "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"))
 
     ours, theirs = tmp_path / "ours.db", tmp_path / "theirs.db"
     db = open_db(ours, bulk=True)

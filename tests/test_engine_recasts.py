@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from extractor.document import Document
 from extractor.extractors import counts, locations, officials
 from extractor.gazetteer import gazetteer
+from extractor.patterns import bmp_only
 from extractor.pipeline import process
 
 # pieces that make the scans' decisions: names, level words, numbers and their separators,
@@ -52,7 +53,7 @@ _NUMBERS = st.lists(st.one_of(_NUMBER, _NUMBER, st.sampled_from(
 @settings(max_examples=1500, deadline=None)
 @given(st.one_of(_NUMBERS, _TEXT))
 def test_counts_stdlib_digit_scan_equals_the_regex_pattern(text: str) -> None:
-    if not counts._bmp(text):
+    if not bmp_only(text):
         return
     fast = [(m.span(), m.groups()) for m in counts._digit_std().finditer(text)]
     plain = [(m.span(), m.groups()) for m in counts._DIGIT_RE.finditer(text)]
@@ -90,3 +91,29 @@ class _Always:
 
 
 _ALWAYS = _Always()
+
+
+def test_split_only_spaces_are_where_the_engines_disagree() -> None:
+    """SPLIT_ONLY_SPACES, written out in extractor.patterns, is derived here from both engines."""
+    import re
+
+    import regex
+
+    from extractor.patterns import SPLIT_ONLY_SPACES
+
+    every = "".join(map(chr, range(0x110000)))
+    python = {c for c in every if c.isspace()}
+    assert python == set(re.findall(r"\s", every))
+    assert set(SPLIT_ONLY_SPACES) == python ^ set(regex.findall(r"\s", every))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(_TEXT, st.lists(st.sampled_from(
+    ["hoà", "Hoà", "HOÀ", "thuý", "uỷ", "quý", "khoẻ", "oà", "ủy", "o", "u", "à", "ỷ", "\u0300",
+     " ", "-", "x", "q"]), max_size=20).map("".join)))
+def test_fold_tones_equals_its_plain_definition(text: str) -> None:
+    """fold_tones finds candidates by a stdlib hint scan confirmed by the tail pattern; its plain
+    definition substitutes every candidate word found by one regex."""
+    from extractor.normalize import _fold_tones_reference, fold_tones
+
+    assert fold_tones(text) == _fold_tones_reference(text)

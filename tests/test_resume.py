@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from conftest import ROOT, search_index_documents
+from conftest import ROOT, db_rows, search_index_documents
 from extractor.store import FACT_TABLES
 
 N_ARTICLES = 1000  # a run of ~3 s: room to stop it after the first commit and before its end
@@ -184,11 +184,7 @@ def test_sigkill_mid_run_leaves_whole_articles_and_rerun_completes(archive: Path
 
 
 def snapshot_ids(db: Path) -> set[str]:
-    con = sqlite3.connect(db)
-    try:
-        return {r[0] for r in con.execute("SELECT article_id FROM articles")}
-    finally:
-        con.close()
+    return {r[0] for r in db_rows(db, "SELECT article_id FROM articles")}
 
 
 def test_ctrl_c_stops_cleanly_with_a_summary_and_rerun_completes(archive: Path, reference: Path,

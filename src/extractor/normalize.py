@@ -142,7 +142,6 @@ class NormalizedText:
 # character classes of literal characters: on the stdlib engine, whose class scan is several
 # times faster than the regex module's (same characters, same matches)
 _NEEDS_WORK = re.compile("[" + "".join(sorted(_DROP)) + r"\x00-\x08\x0e-\x1f\x7f-\x9f]")
-_SPACE_TABLE = {ord(c): " " for c in _SPACE_LIKE}
 _SPACE_RE = re.compile("[" + re.escape("".join(sorted(_SPACE_LIKE))) + "]")
 # either class: most texts hold neither, and one scan then settles both questions
 _SPACE_OR_WORK = re.compile("[" + re.escape("".join(sorted(_SPACE_LIKE | _DROP)))

@@ -8,6 +8,24 @@ from functools import lru_cache
 import regex
 
 
+# Whitespace to Python (str.split, str.isspace, the stdlib engine's \s) but not to the regex
+# module's \s: the only characters on which the two engines' whitespace differs (a test
+# derives them from both engines over all of Unicode). A str-method or stdlib shortcut of a
+# regex pattern that involves whitespace holds on text without them.
+SPLIT_ONLY_SPACES = "\x1c\x1d\x1e\x1f"
+
+
+def holds_split_only_space(text: str) -> bool:
+    """Whether ``text`` holds one of :data:`SPLIT_ONLY_SPACES` (four substring scans in C)."""
+    return any(map(text.__contains__, SPLIT_ONLY_SPACES))
+
+
+def bmp_only(text: str) -> bool:
+    """Whether ``text`` holds no astral character (its UTF-16 form has no surrogate pair): the
+    stdlib classes of :func:`stdlib_class` cover the BMP only."""
+    return len(text.encode("utf-16-le", "surrogatepass")) == 2 * len(text)
+
+
 def word_trie(words: Iterable[str], *, reverse: bool = False, end: str = "",
               space: str = r"\s+") -> str:
     """An alternation of ``words`` (a space in a word matches any whitespace run) factored into

@@ -37,6 +37,7 @@ from .store import (
     bulk_load_pending,
     finish_bulk_load,
     finish_run,
+    has_articles,
     index_new_articles,
     merge_packed,
     open_db,
@@ -133,8 +134,7 @@ def run(paths: Sequence[str | Path], db_path: str | Path, *, workers: int = 1,
     # same work as one build at the end, done while the workers extract; the end then only adds
     # the triggers). Not when the database had articles (a resumed load rebuilds it at the end)
     # nor once an article is replaced (it keeps its rowid: the index entry would go stale).
-    index = IndexAsWeGo(bulk_load_pending(db) and not db.execute(
-        "SELECT 1 FROM articles LIMIT 1").fetchone())
+    index = IndexAsWeGo(bulk_load_pending(db) and not has_articles(db))
 
     def todo() -> Iterator[SourceRecord]:
         for item in iter_inputs(paths, fmt=fmt, max_bytes=max_bytes):

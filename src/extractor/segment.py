@@ -31,7 +31,6 @@ _TIME_BEFORE = regex.compile(_TIME + r"\s*(?:[-|,]|ngày)?\s*(?:ngày\s*)?" + _D
 # which the trailing \s* takes from the end too).
 _TERMINAL = regex.compile(r"[.!?…:;]\s*[\"”’)]*\s*$", regex.REVERSE)
 _INNER_SENTENCE = regex.compile(r"[.!?…]\s+\p{Lu}")
-_WORD = regex.compile(r"\S+")
 # a name syllable: "Phượng", "H'Linh" (Ê Đê/Jrai names), or initials "T.C"
 _NAME_SYLLABLE = regex.compile(r"^\p{Lu}[\p{Ll}\p{M}]*(?:['’]\p{Lu}?[\p{Ll}\p{M}]+)?\.?$|^\p{Lu}\.(\p{Lu}\.?)*$")
 

@@ -119,12 +119,16 @@ def ensure_schema(db: sqlite_utils.Database, *, defer_indexes: bool = False) -> 
     # lookups by article use the (article_id, idx) primary key's index; no second index needed
     if "articles_fts" not in db.table_names():
         # a new database written by a bulk load gets its index and triggers at the end
-        defer = defer_indexes and not db.execute("SELECT 1 FROM articles LIMIT 1").fetchone()
+        defer = defer_indexes and not has_articles(db)
         db["articles"].enable_fts(_FTS_COLUMNS, create_triggers=not defer, tokenize=_FTS_TOKENIZE)
     for name, sql in VIEWS.items():
         db.execute(f"CREATE VIEW IF NOT EXISTS [{name}] AS {sql}")
     if not bulk_load_pending(db):
         _create_fact_indexes(db)
+
+
+def has_articles(db: sqlite_utils.Database) -> bool:
+    return db.execute("SELECT 1 FROM articles LIMIT 1").fetchone() is not None
 
 
 def _create_fact_indexes(db: sqlite_utils.Database) -> None:

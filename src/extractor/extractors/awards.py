@@ -27,6 +27,7 @@ import regex
 from ..document import Document
 from ..models import AwardTally, Sentence
 from ..normalize import match_key
+from ..patterns import holds_split_only_space
 from .models import sentence_pieces
 
 
@@ -46,9 +47,6 @@ _CAP = regex.compile(r"\p{Lu}")
 _WS = regex.compile(r"\s+")
 _COMMA = regex.compile(",")
 _EDGES = regex.compile(r"^[\s,;:.\-–]+|[\s,;:\-–]+$")
-# whitespace to str.split() but not to regex \s (nor printable): where _clean keeps the
-# regex form
-_SPLIT_ONLY_WS = ("\x1c", "\x1d", "\x1e", "\x1f")
 _CHO = regex.compile(rf"{_L}cho\s+", regex.I)
 _CUA = regex.compile(r"\s+của\s+", regex.I)
 _CUA_ONLY = regex.compile(r"\s+của", regex.I)
@@ -408,7 +406,7 @@ def _clean(s: str) -> str:
     ``_EDGES.sub("", _WS.sub(" ", s).strip())``, written with str methods: regex ``sub``
     costs several microseconds a call. After ``split``/``join`` the only space left is " ",
     so both halves of _EDGES are plain strips."""
-    if not s.isprintable() and any(c in s for c in _SPLIT_ONLY_WS):
+    if not s.isprintable() and holds_split_only_space(s):
         return _EDGES.sub("", _WS.sub(" ", s).strip())
     return " ".join(s.split()).lstrip(" ,;:.-–").rstrip(" ,;:-–")
 

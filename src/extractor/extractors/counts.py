@@ -26,7 +26,7 @@ from ..models import CountMention
 from ..normalize import fold_tones
 from ..numbers import (NUMBER, digit_words, multipliers, parse_number, parse_number_words,
                        word_number_pattern)
-from ..patterns import stdlib_class, word_trie
+from ..patterns import bmp_only, stdlib_class, word_trie
 from ..resources import ResourceError, validated
 
 _L = r"\p{L}\p{M}"  # letters with their marks
@@ -48,9 +48,9 @@ _DIGIT_RE = regex.compile(
 def _digit_std() -> re.Pattern[str]:
     """``_DIGIT_RE`` for the stdlib engine, which scans faster; its classes list the BMP
     characters of the regex module's own tables, so it matches the same on a text without
-    astral characters (see :func:`_bmp`). NUMBER's three alternatives all open with a digit:
-    that digit is taken first and the look-behinds moved after it ("(?<!X)\\d" is
-    "\\d(?<!X.)"), so that the scan skips to digits; "\\d{1,3}" is "\\d\\d{0,2}" and "\\d+" is
+    astral characters (``bmp_only``). NUMBER's three alternatives all open with a digit: that
+    digit is taken first and the look-behinds moved after it ("(?<!X)\\d" is "\\d(?<!X.)"),
+    so that the scan skips to digits; "\\d{1,3}" is "\\d\\d{0,2}" and "\\d+" is
     "\\d\\d*" (same order of tries), the alternatives and groups as in _DIGIT_RE."""
     d, n = stdlib_class(r"\d"), stdlib_class(r"\p{N}")
     lmn, llm = stdlib_class(rf"[{_L}\p{{N}}_.\-–]"), stdlib_class(r"[\p{Ll}\p{M}]")
@@ -61,11 +61,6 @@ def _digit_std() -> re.Pattern[str]:
         rf"(?P<a>{first})"
         rf"(?:(?:/(?P<of>{number}))|(?:[ \t]*(?:-|–|đến|tới)[ \t]*(?P<b>{number})))?"
         rf"(?!{n}|[.,:]{d}|/)")
-
-
-def _bmp(text: str) -> bool:
-    """Whether ``text`` holds no astral character (its UTF-16 form has no surrogate pair)."""
-    return len(text.encode("utf-16-le", "surrogatepass")) == 2 * len(text)
 
 
 _QUOTE_RE = regex.compile(r"“[^“”\n]{0,300}”|\"[^\"\n]{0,300}\"|«[^«»\n]{0,300}»")
@@ -580,7 +575,7 @@ def extract(doc: Document) -> list[CountMention]:
     # (σ/ς), which the Latin-only ``word_start_re`` scanned over it never matches
     dlow = _lower(text)
     claimed = _Claimed.of(doc)
-    bmp = _bmp(text)  # then so is every sentence
+    bmp = bmp_only(text)  # then so is every sentence
     out: list[CountMention] = []
     for s in doc.sentences:
         sent = text[s.start:s.end]

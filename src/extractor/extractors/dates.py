@@ -24,6 +24,7 @@ import regex
 from ..document import Document
 from ..models import DateMention
 from ..numbers import parse_number_words, word_number_pattern
+from ..patterns import SPLIT_ONLY_SPACES
 from ..resources import ResourceError, load_tsv
 
 _ROLES = ("part_of_day", "weekday", "weak_cue", "follower", "period", "review", "launch_verb",
@@ -341,10 +342,6 @@ _DIGIT_CORES: dict[str, tuple[str, ...]] = {
 _THANG_CORES: dict[str, tuple[str, ...]] = {"thang": ("my", "month_range", "month", "half")}
 
 
-# whitespace to Python's str.isspace() but not to regex \s
-_NOT_REGEX_SPACE = frozenset("\x1c\x1d\x1e\x1f")
-
-
 def _year_after_nam(year: regex.Pattern[str], text: str, lo: int, hi: int,
                     at: int) -> regex.Match[str] | None:
     """The ``year`` core ("năm 2023") whose year is the bare year at ``at``, else None.
@@ -354,7 +351,7 @@ def _year_after_nam(year: regex.Pattern[str], text: str, lo: int, hi: int,
     so one anchored match there gives what a scan of text[lo:hi] finds (matches cannot
     overlap: each holds its own "năm")."""
     j = at
-    while j > lo and text[j - 1].isspace() and text[j - 1] not in _NOT_REGEX_SPACE:
+    while j > lo and text[j - 1].isspace() and text[j - 1] not in SPLIT_ONLY_SPACES:
         j -= 1
     if j == at or j - 3 < lo:
         return None

@@ -20,6 +20,7 @@ import regex
 from ..document import Document
 from ..models import NamedModel, Sentence
 from ..normalize import match_key
+from ..patterns import holds_split_only_space
 
 
 @lru_cache(maxsize=8192)
@@ -37,9 +38,6 @@ _SPACES = regex.compile(r"\s*")
 _WS = regex.compile(r"\s+")
 _EDGES = regex.compile(r"^[\p{P}\s]+|[\s,;:.…]+$")
 _LEAD_EDGE = regex.compile(r"[\p{P}\s]+")  # the leading half of _EDGES
-# whitespace to str.split() but not to regex \s (nor printable): where _clean keeps the
-# regex form
-_SPLIT_ONLY_WS = ("\x1c", "\x1d", "\x1e", "\x1f")
 _WORDS = regex.compile(r"[\p{L}\p{M}]+")
 _LETTER = regex.compile(r"\p{L}")
 _NUM_AFTER = regex.compile(r"\s+\d")
@@ -152,7 +150,7 @@ def _clean(name: str) -> str:
     costs several microseconds a call. After ``split``/``join`` the only space left is " ",
     so the trailing half of _EDGES is an ``rstrip``; a leading run needs a non-alphanumeric
     first character (no letter or digit is punctuation)."""
-    if not name.isprintable() and any(c in name for c in _SPLIT_ONLY_WS):
+    if not name.isprintable() and holds_split_only_space(name):
         return _EDGES.sub("", _WS.sub(" ", name).strip())
     s = " ".join(name.split())
     if s and not s[0].isalnum():

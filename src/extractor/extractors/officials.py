@@ -28,7 +28,7 @@ import regex
 from ..document import Document
 from ..models import OfficialMention
 from ..normalize import fold_tones, match_key
-from ..patterns import stdlib_class, word_trie
+from ..patterns import SPLIT_ONLY_SPACES, bmp_only, holds_split_only_space, stdlib_class, word_trie
 from ..resources import ResourceError, load_tsv
 
 # Tokens: "đ/c", words (letters, marks, digits, joined by & or '), or any single other char.
@@ -268,7 +268,6 @@ class _Std(NamedTuple):
     split: re.Pattern[str]  # _TOKEN_SPLIT
     pairs: re.Pattern[str]  # _CAPITAL_PAIR's group, the look-behind moved after the capital
     odd: re.Pattern[str]  # a character on which the two may differ
-    odd_bmp: str  # odd's BMP characters (the others are the astral ones)
 
 
 @cache
@@ -279,23 +278,19 @@ def _std() -> _Std:
     cls = stdlib_class
     lmn, ln, lm = cls(r"[\p{L}\p{M}\p{N}]"), cls(r"[\p{L}\p{N}]"), cls(r"[\p{L}\p{M}]")
     lu, llm = cls(r"\p{Lu}"), cls(r"[\p{Ll}\p{M}]")
-    bmp = "".join(map(chr, range(0x10000)))
-    odd_bmp = "".join(sorted(set(regex.findall(r"\s", bmp)) ^ set(re.findall(r"\s", bmp))))
-    odd = "".join(map(re.escape, odd_bmp))
+    odd = "".join(map(re.escape, sorted(SPLIT_ONLY_SPACES)))
     return _Std(
         split=re.compile(f"([đĐ]/[cC](?!{ln})|{lmn}+(?:[&'’]{lmn}+)*|\\S)"),
         # "(?<!LM)Lu" as "Lu(?<!LM.)" (the capital is no line break), so that the scan can
         # skip to capitals
         pairs=re.compile(f"{lu}(?<!{lm}.){llm}*(?= {lu})"),
-        odd=re.compile(f"[{odd}\\U00010000-\\U0010ffff]"), odd_bmp=odd_bmp)
+        odd=re.compile(f"[{odd}\\U00010000-\\U0010ffff]"))
 
 
 def _plain(text: str) -> bool:
     """``_std().odd.search(text) is None``, as a few substring tests and one encoding (a C
-    loop each) instead of a character-class scan: a text without astral characters has as
-    many UTF-16 units as characters."""
-    return (not any(map(text.__contains__, _std().odd_bmp))
-            and len(text.encode("utf-16-le", "surrogatepass")) == 2 * len(text))
+    loop each) instead of a character-class scan."""
+    return not holds_split_only_space(text) and bmp_only(text)
 
 
 def _tokens(text: str, offset: int, plain: bool | None = None) -> _Toks:
@@ -823,9 +818,9 @@ _SPACES = regex.compile(r"\s+")
 def _clean(text: str) -> str:
     """``text`` with whitespace runs as single spaces, stripped of spaces and edge punctuation.
     str.split() splits on the regex module's ``\\s`` but for the characters of
-    ``_std().odd_bmp`` (astral characters are no whitespace to either); the two may differ
+    ``SPLIT_ONLY_SPACES`` (astral characters are no whitespace to either); the two may differ
     only by a leading or trailing space, which the strip removes."""
-    if any(map(text.__contains__, _std().odd_bmp)):
+    if holds_split_only_space(text):
         return _SPACES.sub(" ", text).strip(" ,;-–—")
     return " ".join(text.split()).strip(" ,;-–—")
 

@@ -182,3 +182,27 @@ def test_articles_written_together_give_the_rows_written_one_by_one(tmp_path: Pa
                       for t in ("segments", "sentences", "places", *FACT_TABLES)})
         db.close()
     assert dumps[0] == dumps[1] and dumps[0]["locations"] and dumps[0]["awards"]
+
+
+def test_a_parallel_run_with_an_article_twice_in_one_task_stores_the_later(tmp_path: Path) -> None:
+    """A worker writes its task's articles together; the same article id twice in one task (an
+    archive holding a page twice) must still leave what a single-process run leaves: the later
+    version, its facts only, and a search index rebuilt without the stale entry."""
+    from extractor.run import run
+
+    texts = {"a/x.txt": "Ngày 5/3/2024, Công an xã Lộc Yên ra mắt mô hình “Camera an ninh”.\n",
+             "b/x.txt": "Ngày 6/3/2024, Công an phường Hưng Dũng tổ chức hội nghị.\n",
+             "b/y.txt": "Ngày 7/3/2024, Công an xã Kỳ Anh tuần tra.\n"}
+    for name, text in texts.items():
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    dumps = []
+    for workers in (1, 2):
+        path = tmp_path / f"w{workers}.db"
+        summary = run([tmp_path / "a", tmp_path / "b"], path, workers=workers)
+        assert summary.ok and summary.articles == 3
+        assert search_index_documents(path) == 2
+        dumps.append({t: db_rows(path, f"SELECT * FROM [{t}] ORDER BY 1, 2") for t in
+                      ("segments", "sentences", "places", *FACT_TABLES)})
+        assert db_rows(path, "SELECT value FROM dates WHERE article_id = 'x'") == [("2024-03-06",)]
+    assert dumps[0] == dumps[1]

@@ -210,3 +210,39 @@ def test_ctrl_c_stops_cleanly_with_a_summary_and_rerun_completes(archive: Path, 
     res = _rerun(archive, db)
     assert f"{len(kept)} unchanged skipped" in res.stderr
     assert snapshot(db) == snapshot(reference)
+
+
+def test_a_worker_dying_on_an_article_fails_that_article_only(archive: Path, reference: Path,
+                                                              tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker process killed while on one article (as the kernel kills one for memory) breaks
+    the pool and the tasks in flight with it: the run goes on in a new pool, finds the article
+    by handing the lost ones out alone, records it as failed, and stores every other article
+    whole. A re-run then stores the one that failed."""
+    import extractor.run as run_module
+    from extractor.ingest import iter_inputs
+
+    ids = [rec.article_id for rec in iter_inputs([archive])]
+    poison = ids[len(ids) // 2]
+    extract = run_module.extract_record
+
+    def dies_on_poison(rec):  # the workers are forked: they inherit this
+        if rec.article_id == poison:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return extract(rec)
+
+    monkeypatch.setattr(run_module, "extract_record", dies_on_poison)
+    db = tmp_path / "facts.db"
+    s = run_module.run([archive], db, workers=2)
+    assert [(aid, reason) for _, aid, reason in s.errors] == [(poison, run_module._WORKER_DIED)]
+    assert s.articles == N_ARTICLES - 1 and not s.interrupted
+    kept = assert_whole_articles(db)
+    assert kept == set(ids) - {poison}
+    assert snapshot(db, kept) == snapshot(reference, kept)
+    assert db_rows(db, "SELECT record, reason FROM errors") == [(poison, run_module._WORKER_DIED)]
+    assert search_index_documents(db, check=True) == N_ARTICLES - 1
+
+    monkeypatch.setattr(run_module, "extract_record", extract)
+    s = run_module.run([archive], db, workers=2)
+    assert (s.articles, s.skipped, s.errors) == (1, N_ARTICLES - 1, [])
+    assert snapshot(db) == snapshot(reference)

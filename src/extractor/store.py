@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from functools import cache
 from pathlib import Path
@@ -67,14 +68,41 @@ def open_db(path: str | Path, *, bulk: bool = False) -> sqlite_utils.Database:
     builds them once at the end (the writer may fill the full-text index as it goes, in batches:
     :func:`index_new_articles`) — maintaining them row by row costs more than half of the
     writer's time on a large archive, and the cost grows with the database."""
+    db = connect(path)
+    ensure_schema(db, defer_indexes=bulk)
+    return db
+
+
+def connect(path: str | Path, *, cache_kib: int = CACHE_KIB) -> sqlite_utils.Database:
+    """A connection set up for writing (WAL, foreign keys on), without the schema work of
+    :func:`open_db`: what a worker process of a parallel run writes through, once the parent
+    has opened the database. Writers wait up to a minute for each other's transactions."""
     conn = sqlite3.connect(str(path), isolation_level=None, timeout=60)
     db = sqlite_utils.Database(conn)
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA foreign_keys=ON")
     db.execute("PRAGMA synchronous=NORMAL")
-    db.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
-    ensure_schema(db, defer_indexes=bulk)
+    db.execute(f"PRAGMA cache_size=-{cache_kib}")
     return db
+
+
+@contextmanager
+def write_transaction(db: sqlite_utils.Database) -> Iterator[None]:
+    """One transaction that takes the write lock when it begins (``BEGIN IMMEDIATE``), waiting
+    for another writer's commit if need be; inside an open transaction, a savepoint. With
+    several writing processes a transaction that began by reading could not take the lock later
+    without failing (SQLITE_BUSY_SNAPSHOT), so every write of a parallel run goes through this."""
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield
+        return
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        db.conn.execute("ROLLBACK")
+        raise
+    db.conn.execute("COMMIT")
 
 
 def ensure_schema(db: sqlite_utils.Database, *, defer_indexes: bool = False) -> None:
@@ -267,16 +295,15 @@ def article_rows(rec: ArticleFacts, version: str) -> dict[str, list[dict[str, An
             for t in _ROW_TABLES}
 
 
-def packed_rows(rec: ArticleFacts, version: str, *, text: bool = True) -> PackedRows:
+def packed_rows(rec: ArticleFacts, version: str) -> PackedRows:
     """The rows of every table for one article, packed for ``executemany`` (tables without rows
-    left out). ``text=False`` leaves the article text out (``None``): a worker process does not
-    send back the text its parent already holds."""
+    left out)."""
     aid = rec.article_id
     n = sum(len(getattr(rec, t)) for t in FACT_TABLES)
     out: PackedRows = {"articles": (_ARTICLE_COLS, [(
         aid, rec.source, rec.url, rec.encoding, rec.content_hash, version, SCHEMA_VERSION,
         rec.title, rec.published, _to_json(rec.authors), rec.event_date,
-        rec.province, _province_2025(rec.province), rec.text if text else None, n, _now())])}
+        rec.province, _province_2025(rec.province), rec.text, n, _now())])}
     # ``__dict__`` is the fields' values (flat models of plain types): model_dump's serializer
     # walk costs more than the rest of the row building
     if rec.segments:
@@ -409,13 +436,6 @@ def pack_rows(rows: dict[str, list[dict[str, Any]]]) -> PackedRows:
     return out
 
 
-def with_text(rows: PackedRows, text: str) -> PackedRows:
-    """One article's packed rows with its text put back (a worker leaves it out)."""
-    cols, (art,) = rows["articles"]
-    i = cols.index("text")
-    return {**rows, "articles": (cols, [(*art[:i], text, *art[i + 1:])])}
-
-
 def merge_packed(parts: list[PackedRows]) -> PackedRows:
     """Several articles' packed rows as one, for one ``executemany`` per table (the rows of a
     table always have the same columns: they are built by the same code)."""
@@ -524,7 +544,7 @@ def start_run(db: sqlite_utils.Database, version: str, inputs: Iterable[str]) ->
 
 def record_error(db: sqlite_utils.Database, run_id: int, source: str, record: str | None,
                  reason: str) -> None:
-    with db.atomic():
+    with write_transaction(db):
         db["errors"].insert({"run_id": run_id, "source": source, "record": record,
                              "reason": reason, "at": _now()})
 

@@ -111,6 +111,9 @@ class _Lexicon:
     units: dict[str, _Unit]
     unit_re: regex.Pattern[str]  # at a position: whitespace + a lexicon unit
     attach_re: regex.Pattern[str]  # at a position: a unit glued to the number
+    # the first characters of the attach units, lower case: an attach_re match opens with a
+    # character that lowers to one (bar _FOLD_ODD); None unless each is ``_lower_safe``
+    attach_first: frozenset[str] | None
     fallback_re: regex.Pattern[str]  # at a position: whitespace + a lower-case word
     after_re: regex.Pattern[str]  # at a position: a time unit / age / percent
     after_free: frozenset[str]  # unit keys that no after_re word can cover (see _after_free)
@@ -124,6 +127,9 @@ class _Lexicon:
     before_re: regex.Pattern[str]  # at the end of the text before a number
     cap_only: frozenset[str]  # before-words that name a document only when capitalised
     threshold_re: regex.Pattern[str]  # at a position: "trở lên" after the counted noun
+    # the first syllable of each threshold word, lower case: every threshold_re match holds
+    # one in ``_lower`` text (None unless each is ``_lower_safe``)
+    threshold_first: tuple[str, ...] | None
     before_ok_re: regex.Pattern[str]
     distributive_re: regex.Pattern[str]
     before_nam_re: regex.Pattern[str]
@@ -134,6 +140,8 @@ class _Lexicon:
     word_re: regex.Pattern[str]  # number words, optionally a range "ba đến năm"
     award_token_re: re.Pattern[str] | None  # in lower-cased text: a syllable of each award word
     word_start_re: re.Pattern[str] | None  # in lower-cased text: where word_re can start
+    # the resource words behind the patterns, by exclusion kind (and "qualifier"): for _std
+    words: dict[str, list[str]]
 
 
 def _starts_sentence(prefix: str) -> bool:
@@ -208,6 +216,27 @@ def _lower_any(words: list[str]) -> re.Pattern[str] | None:
     return re.compile("|".join(re.escape(w) for w in ws))
 
 
+def _lower_safe(word: str) -> bool:
+    """Every character of ``word`` matches case-insensitively (``regex.I``) exactly the
+    characters that lower to it, so a case-sensitive match of the word on ``_lower`` text finds
+    what ``regex.I`` finds on the text: a space, an uncased non-letter (a digit, "²", "%"), or
+    a ``_latin`` letter (tests/test_recasts_counts.py checks this over all of Unicode)."""
+    return all(ch == " " or _latin(ch) or (not ch.isalpha() and ch.lower() == ch == ch.upper())
+               for ch in word)
+
+
+def _first_chars(words: list[str]) -> frozenset[str] | None:
+    """The first character of each lexicon key of ``words`` (see _Lexicon.attach_first)."""
+    firsts = frozenset(_key(w)[0] for w in words)
+    return firsts if all(map(_lower_safe, firsts)) else None
+
+
+def _first_syllables(words: list[str]) -> tuple[str, ...] | None:
+    """The first syllable of each lexicon key of ``words`` (see _Lexicon.threshold_first)."""
+    firsts = tuple(sorted({_key(w).split(" ")[0] for w in words}))
+    return firsts if all(map(_lower_safe, firsts)) else None
+
+
 def _word_start_re() -> re.Pattern[str] | None:
     """The number words alone: every start of ``word_re`` is a start of this in lower-cased
     text (None when a word is not all letters: the argument of ``_word_matches`` needs that)."""
@@ -247,6 +276,7 @@ def _lexicon() -> _Lexicon:
         units=table,
         unit_re=regex.compile(rf"\s+(?P<u>{_trie(list(table))}){_WORD_END}", regex.I),
         attach_re=regex.compile(rf"(?P<u>{_trie(attach)}){_WORD_END}", regex.I),
+        attach_first=_first_chars(attach),
         fallback_re=regex.compile(rf"\s+(?P<u>\p{{Ll}}[\p{{Ll}}\p{{M}}]*){_WORD_END}"),
         after_re=regex.compile(rf"\s*(?:{_trie(by_kind['after'])})(?![{_L}])", regex.I),
         after_free=_after_free(list(table), by_kind["after"]),
@@ -259,6 +289,7 @@ def _lexicon() -> _Lexicon:
         before_re=_at_end(by_kind["before"] + by_kind["before_cap"]),
         cap_only=frozenset(_key(w) for w in by_kind["before_cap"]),
         threshold_re=regex.compile(rf"\s*(?:{_trie(by_kind['threshold'])}){_WORD_END}", regex.I),
+        threshold_first=_first_syllables(by_kind["threshold"]),
         before_ok_re=_at_end(by_kind["before_ok"]),
         distributive_re=_at_end(by_kind["distributive"]),
         before_nam_re=_at_end(by_kind["before_nam"]),
@@ -273,6 +304,73 @@ def _lexicon() -> _Lexicon:
             rf"(?<![{_L}\p{{N}}])(?P<a>{word_num})"
             rf"(?:[ \t]+(?:đến|tới|-|–)[ \t]+(?P<b>{word_num}))?{_WORD_END}", regex.I),
         word_start_re=_word_start_re(),
+        words={**by_kind, "qualifier": [q.word for q in quals]},
+    )
+
+
+@dataclass(frozen=True)
+class _Std:
+    """Stdlib ``re`` twins of lexicon patterns, matched on a sentence's ``_lower`` text (same
+    offsets) when the sentence holds no astral character. Their literals are lexicon keys
+    (``_lower_safe``: case-sensitive on the lower-cased text is ``regex.I`` on the text) and
+    their classes list the regex module's BMP characters (``stdlib_class``); lowering a
+    character keeps it in or out of each class (\\s, letters, marks, numbers: checked over all
+    of Unicode in the tests), so the twins match what the regex patterns match on the text,
+    with the same spans and groups."""
+
+    mult_unit: re.Pattern[str]  # lex.mult_unit_re
+    word: re.Pattern[str]  # lex.word_re
+    after: re.Pattern[str]  # lex.after_re
+    # The patterns anchored at the end of a head run in REVERSE mode: their twins match
+    # forward at the start of the reversed head, with the words reversed (the same prefix
+    # tree of the words' endings, its branches in the same order) and the look-behind before
+    # the word a look-ahead after it; a REVERSE ``match`` starts at the end, where ``$`` holds.
+    before: re.Pattern[str]  # lex.before_re, on the reversed lower-cased head
+    qualifier: re.Pattern[str]  # lex.qualifier_re, on the reversed lower-cased head
+    # _TITLE_WORD_BEFORE on the reversed head itself (case matters: not lowered). Its runs
+    # cannot give back a character to the next item (\s, [\p{Ll}\p{M}] and \p{Lu} are
+    # disjoint), so the one match is the same either way.
+    title: re.Pattern[str]
+
+
+def _std_trie(words: list[str], sp: str, *, reverse: bool = False) -> str:
+    """``_trie`` (``_rtrie`` with ``reverse``: of the reversed keys, for a forward match on
+    reversed text) for the stdlib engine."""
+    keys = [_key(w) for w in words]
+    return word_trie([k[::-1] for k in keys] if reverse else keys, space=sp)
+
+
+@cache
+def _std() -> _Std | None:
+    """The twins, or None unless every word behind them is ``_lower_safe``."""
+    lex = _lexicon()
+    digits = list(digit_words())
+    mult = list(multipliers())
+    before = lex.words["before"] + lex.words["before_cap"]
+    num_words = digits + ["mươi", "mười", "lăm", "mốt", "tư", "đến", "tới"]
+    if not (all(w == w.lower() and _lower_safe(w) for w in num_words) and all(map(
+            _lower_safe, map(_key, (*lex.units, *mult, *lex.words["after"], *before,
+                                    *lex.words["qualifier"]))))):
+        return None
+    ws = stdlib_class(r"\s")
+    sp = ws + "+"
+    lmn = stdlib_class(rf"[{_L}\p{{N}}]")
+    end = f"(?!{lmn})"  # _WORD_END
+    lm = stdlib_class(rf"[{_L}]")
+    llm, lu = stdlib_class(r"[\p{Ll}\p{M}]"), stdlib_class(r"\p{Lu}")
+    # word_number_pattern and word_re with the stdlib classes (same alternatives, same order)
+    alt = "|".join(re.escape(w) for w in sorted(digits, key=len, reverse=True))
+    num = rf"(?:(?:{alt})(?:{sp}(?:mươi|mười))?(?:{sp}(?:{alt}|lăm|mốt|tư))?)"
+    return _Std(
+        mult_unit=re.compile(rf"{sp}(?:(?P<m>{_std_trie(mult, sp)}){end}"
+                             rf"|(?P<u>{_std_trie(list(lex.units), sp)}){end})"),
+        word=re.compile(rf"(?<!{lmn})(?P<a>{num})"
+                        rf"(?:[ \t]+(?:đến|tới|-|–)[ \t]+(?P<b>{num}))?{end}"),
+        after=re.compile(rf"{ws}*(?:{_std_trie(lex.words['after'], sp)})(?!{lm})"),
+        before=re.compile(rf"{ws}*(?P<w>{_std_trie(before, sp, reverse=True)}){end}"),
+        qualifier=re.compile(
+            rf"{sp}(?P<q>{_std_trie(lex.words['qualifier'], sp, reverse=True)}){end}"),
+        title=re.compile(rf"{sp}{llm}+{lu}(?!{lm})"),
     )
 
 
@@ -301,10 +399,26 @@ def _clean(v: float) -> int | float:
 _UNREAD = object()  # _read_unit's ``um`` when the caller has not matched unit_re at ``pos``
 
 
-def _read_unit(sent: str, pos: int, lex: _Lexicon, *, words: bool,
+@dataclass(slots=True)
+class _Sent:
+    """One sentence and what its candidates share."""
+
+    text: str
+    # the text lower-cased (``_lower``), when the ``_Std`` twins may run on it (no astral
+    # character), else None
+    low: str | None
+    std: _Std | None  # the twins, when ``low`` is set
+    # False when no threshold word can follow a unit: the lower-cased sentence lacks each
+    # threshold word's first syllable (_Lexicon.threshold_first)
+    threshold: bool
+
+
+def _read_unit(s: _Sent, pos: int, lex: _Lexicon, *, words: bool,
                um: Any = _UNREAD) -> tuple[str, str, int] | None:
     """The counted noun at ``pos`` as (unit, kind, end), or None when none follows. ``um``:
-    ``lex.unit_re.match(sent, pos)`` if the caller has it already."""
+    ``lex.unit_re.match(sent, pos)`` if the caller has it already (or its ``_Std`` twin's
+    match on the lower-cased sentence: same span; the unit is read from the text)."""
+    sent = s.text
     # unit_re and fallback_re open with \s+ (str.isspace holds for every \s character), no
     # attach unit opens with a space: the character at ``pos`` rules out one or the other
     if not sent[pos:pos + 1].isspace():
@@ -318,9 +432,14 @@ def _read_unit(sent: str, pos: int, lex: _Lexicon, *, words: bool,
         um = lex.unit_re.match(sent, pos)
     if um is None and words:
         return None  # (number words take listed units only)
-    key = _key(um["u"]) if um else ""
+    key = _key(sent[um.start("u"):um.end("u")]) if um else ""
     # (after most units no after word can reach the unit's end: no need to look)
-    xm = lex.after_re.match(sent, pos) if key not in lex.after_free else None
+    if key in lex.after_free:
+        xm = None
+    elif s.std is not None:
+        xm = s.std.after.match(s.low, pos)  # type: ignore[arg-type]
+    else:
+        xm = lex.after_re.match(sent, pos)
     if xm and (um is None or xm.end() >= um.end()):
         return None  # "2 năm", "32 tuổi", "11,4%" (but "600 ngày công" is a listed unit)
     if um:
@@ -337,54 +456,83 @@ def _read_unit(sent: str, pos: int, lex: _Lexicon, *, words: bool,
     return None
 
 
-def _is_name_number(head: str, lex: _Lexicon, *, whole: bool) -> bool:
+def _is_name_number(head: str, lex: _Lexicon, *, whole: bool,
+                    std: _Std | None = None, rlow: str = "") -> bool:
     """True when the text before a number makes it a name, ordinal, date or document number.
 
     ``head`` is the end of the sentence before the number; ``whole`` when it is all of it.
+    ``std``: the ``_Std`` twins, to match on ``rlow``, ``head`` lower-cased and reversed.
     """
-    bm = lex.before_re.match(head)
-    if bm and _key(bm["w"]) in lex.cap_only and not bm["w"][0].isupper():
+    n = len(head)
+    if std is None:
+        m = lex.before_re.match(head)
+        bm = (m.start(), m["w"]) if m else None
+    else:  # (a match of the reversed head spans [0, end), its word [start("w"), end))
+        m = std.before.match(rlow)
+        bm = (n - m.end(), head[n - m.end():n - m.start("w")]) if m else None
+    if bm and _key(bm[1]) in lex.cap_only and not bm[1][0].isupper():
         bm = None  # "hướng dẫn 27 hộ": the verb, not "Hướng dẫn 27/HD"
     if bm:
         if lex.before_ok_re.match(head):
             return False
-        return not lex.distributive_re.match(head[:bm.start()])
-    tm = _TITLE_WORD_BEFORE.match(head)  # "Hố Nai 3", "Dự án 8": a capitalised name head
+        return not lex.distributive_re.match(head[:bm[0]])
+    # "Hố Nai 3", "Dự án 8": a capitalised name head
+    if std is None:
+        tm = _TITLE_WORD_BEFORE.match(head)
+        tstart = tm.start() if tm else 0
+    else:
+        tm = std.title.match(head[::-1])
+        tstart = n - tm.end() if tm else 0
     if not tm:
         return False
-    before = head[:tm.start()]
+    before = head[:tstart]
     if not before.strip():
         return not whole  # a capitalised first word ("Có 5 vụ") is not a name
     return not _starts_sentence(before)
 
 
-def _qualifier(head: str, unit_kind: str, lex: _Lexicon) -> tuple[str | None, int]:
-    """(qualifier, start offset in ``head``) of the words right before a number."""
-    qm = lex.qualifier_re.match(head)
-    if not qm:
-        return None, len(head)
-    word = _key(qm["q"])
+def _qualifier(head: str, unit_kind: str, lex: _Lexicon,
+               std: _Std | None = None, rlow: str = "") -> tuple[str | None, int]:
+    """(qualifier, start offset in ``head``) of the words right before a number (``std``,
+    ``rlow``: as in ``_is_name_number``)."""
+    n = len(head)
+    if std is None:
+        qm = lex.qualifier_re.match(head)
+        if not qm:
+            return None, n
+        qstart, word = qm.start(), _key(qm["q"])
+    else:
+        qm = std.qualifier.match(rlow)
+        if not qm:
+            return None, n
+        qstart = n - qm.end()
+        word = _key(head[qstart:n - qm.start("q")])
     q = lex.qualifiers[word]
-    if word == "trên" and unit_kind == "place" and not lex.quantity_verb_re.match(head[:qm.start()]):
-        return None, len(head)  # "hoạt động trên 05 lĩnh vực": "on/in", not "more than"
-    return q, qm.start()
+    if word == "trên" and unit_kind == "place" and not lex.quantity_verb_re.match(head[:qstart]):
+        return None, n  # "hoạt động trên 05 lĩnh vực": "on/in", not "more than"
+    return q, qstart
 
 
-def _count(sent: str, start: int, end: int, nums: list[str], of_txt: str | None,
+def _count(s: _Sent, start: int, end: int, nums: list[str], of_txt: str | None,
            parse: Callable[[str], int | float | None], lex: _Lexicon, *,
            words: bool) -> list[_Found]:
-    """The counts of the number(s) ``nums`` at sent[start:end], or [] when they count nothing.
-
-    The cheap context checks run before the numbers are parsed: most candidates fail them.
-    """
+    """The counts of the number(s) ``nums`` at s.text[start:end], or [] when they count
+    nothing. The cheap context checks run before the numbers are parsed: most candidates fail
+    them."""
+    sent, std = s.text, s.std
     pos, mult, extra = end, 1, 0
     space = sent[pos:pos + 1].isspace()  # (both patterns open with \s+)
-    mm = lex.mult_unit_re.match(sent, pos) if space else None
+    if not space:
+        mm = None
+    elif std is not None:
+        mm = std.mult_unit.match(s.low, pos)  # type: ignore[arg-type]
+    else:
+        mm = lex.mult_unit_re.match(sent, pos)
     um: Any = _UNREAD
-    if space and (mm is None or mm["m"] is None):
+    if space and (mm is None or mm.start("m") < 0):
         um, mm = mm, None  # no multiplier: unit_re's match at ``pos`` (or None)
     if mm:
-        mult, pos = multipliers()[_key(mm["m"])], mm.end()
+        mult, pos = multipliers()[_key(sent[mm.start("m"):mm.end("m")])], mm.end()
         last = mult
         while len(nums) == 1:  # "2 tỷ 500 triệu đồng", "1 triệu 200 nghìn đồng"
             cm = lex.chain_re.match(sent, pos)
@@ -394,16 +542,18 @@ def _count(sent: str, start: int, end: int, nums: list[str], of_txt: str | None,
             if small >= last or part is None or part >= 1000:
                 break
             extra, last, pos = extra + part * small, small, cm.end()
-    got = _read_unit(sent, pos, lex, words=words, um=um)
+    got = _read_unit(s, pos, lex, words=words, um=um)
     if got is None:
         return []
     unit, kind, uend = got
-    if lex.threshold_re.match(sent, uend):
+    if s.threshold and lex.threshold_re.match(sent, uend):
         return []  # "chiều dài từ 12 m trở lên": a size class, nothing counted
     if kind in ("other", "place") and len(nums) == 1 and _YEAR_RE.fullmatch(nums[0]):
         return []  # "trong 2023 huyện ...": a year before a place or an unlisted word
-    head = sent[max(0, start - _HEAD):start]
-    if _is_name_number(head, lex, whole=start <= _HEAD):
+    hstart = max(0, start - _HEAD)
+    head = sent[hstart:start]
+    rlow = s.low[hstart:start][::-1] if s.low is not None else ""
+    if _is_name_number(head, lex, whole=start <= _HEAD, std=std, rlow=rlow):
         return []
     base = unit.removeprefix("lượt ")
     if (base in lex.award_units or unit.split(" ")[0] in lex.award_units) and _award_context(sent):
@@ -414,7 +564,7 @@ def _count(sent: str, start: int, end: int, nums: list[str], of_txt: str | None,
     of = parse(of_txt) if of_txt is not None else None
     if of is not None and (of < values[0] or of == 0 or (1900 <= of <= 2100 and values[0] <= 12)):  # type: ignore[operator]
         return []  # "20/10" is a day and month, "8/2021" a month and year: not ratios
-    qual, qpos = _qualifier(head, kind, lex)
+    qual, qpos = _qualifier(head, kind, lex, std, rlow)
     qstart = start - (len(head) - qpos)
     if len(values) == 2:
         qual = None if qual == "more_than" else qual
@@ -426,61 +576,74 @@ def _count(sent: str, start: int, end: int, nums: list[str], of_txt: str | None,
             for v in values]
 
 
-def _digit_counts(sent: str, lex: _Lexicon, bmp: bool) -> list[_Found]:
-    """Counts of the digit numbers of ``sent`` (``bmp``: it holds no astral character)."""
+def _digit_counts(s: _Sent, lex: _Lexicon, bmp: bool) -> list[_Found]:
+    """Counts of the digit numbers of ``s`` (``bmp``: it holds no astral character)."""
     out: list[_Found] = []
+    sent, first = s.text, lex.attach_first
     for m in (_digit_std() if bmp else _DIGIT_RE).finditer(sent):
         start, end = m.span()
         if out and start < out[-1].end:
             continue  # the "500" of "2 tỷ 500 triệu đồng"
+        if first is not None:
+            # no space after the number: _count reads a unit glued to it (attach_re) or
+            # nothing, and none can start here
+            nxt = sent[end:end + 1]
+            if not nxt.isspace() and nxt.lower() not in first and nxt not in _FOLD_ODD:
+                continue
         a, of, b = m.groups()  # the groups in pattern order
-        out.extend(_count(sent, start, end, [a] if b is None else [a, b], of, _parse_digits, lex,
+        out.extend(_count(s, start, end, [a] if b is None else [a, b], of, _parse_digits, lex,
                           words=False))
     return out
 
 
-def _word_matches(sent: str, low: str | None, lex: _Lexicon) -> list[regex.Match[str]]:
-    """``lex.word_re.finditer(sent)``, but matched only where a number word starts in the
-    lower-cased ``low``. Every match starts there: a start inside an earlier (all-letter)
-    candidate follows a letter, which word_re's look-behind rejects, and a match ends before a
-    non-letter, so no candidate straddles its end."""
+def _word_matches(sent: str, low: str | None, lex: _Lexicon,
+                  std: re.Pattern[str] | None) -> list[tuple[int, int, str, str | None]]:
+    """(start, end, a, b) of each ``lex.word_re.finditer(sent)`` match, but matched only where
+    a number word starts in the lower-cased ``low``. Every match starts there: a start inside
+    an earlier (all-letter) candidate follows a letter, which word_re's look-behind rejects,
+    and a match ends before a non-letter, so no candidate straddles its end. ``std``: word_re's
+    ``_Std`` twin, matched on ``low`` (same spans; the groups' text is read from ``sent``)."""
     if low is None or lex.word_start_re is None:
-        return list(lex.word_re.finditer(sent))
-    out: list[regex.Match[str]] = []
+        return [(m.start(), m.end(), m["a"], m["b"]) for m in lex.word_re.finditer(sent)]
+    out: list[tuple[int, int, str, str | None]] = []
     end = 0
+    match = lex.word_re.match if std is None else std.match
+    text = sent if std is None else low
     for c in lex.word_start_re.finditer(low):
         i = c.start()
         if i < end:
             continue
-        m = lex.word_re.match(sent, i)
+        m = match(text, i)
         if m:
-            out.append(m)
             end = m.end()
+            bs, be = m.span("b")
+            out.append((i, end, sent[i:m.end("a")], sent[bs:be] if bs >= 0 else None))
     return out
 
 
-def _word_counts(sent: str, low: str | None, lex: _Lexicon) -> list[_Found]:
+def _word_counts(s: _Sent, low: str | None, lex: _Lexicon) -> list[_Found]:
+    """Counts of the number words of ``s`` (``low``: its ``_lower`` text, or None)."""
     out: list[_Found] = []
-    for m in _word_matches(sent, low, lex):
-        a_txt, b_txt = m["a"], m["b"]
-        end = m.end()
+    sent = s.text
+    for mstart, end, a_txt, b_txt in _word_matches(
+            sent, low, lex, s.std.word if s.std is not None else None):
         if _parse_words(a_txt) is None or (b_txt is not None and _parse_words(b_txt) is None):
             a_txt = a_txt.split()[0]  # "hai ba": take the first word alone
-            b_txt, end = None, m.start() + len(a_txt)
+            b_txt, end = None, mstart + len(a_txt)
             if _parse_words(a_txt) is None:
                 continue
-        if a_txt[0].isupper() and not _starts_sentence(sent[max(0, m.start() - 4):m.start()]):
+        if a_txt[0].isupper() and not _starts_sentence(sent[max(0, mstart - 4):mstart]):
             continue  # "Thứ Bảy", names
-        if _DIGIT_BEFORE.search(sent, max(0, m.start() - 12), m.start()):
+        if _DIGIT_BEFORE.search(sent, max(0, mstart - 12), mstart):
             continue  # "Sơ kết 3 năm mô hình": the noun of the number before, not five
         if b_txt is None:
             w = _key(a_txt)
-            if w == "một" and not lex.qualifier_re.match(sent[max(0, m.start() - 30):m.start()]):
+            if w == "một" and not lex.qualifier_re.match(sent[max(0, mstart - 30):mstart]):
                 continue  # the article "a", "một số", "một trong" (but "ít nhất một buổi")
-            if w == "năm" and lex.before_nam_re.match(sent[max(0, m.start() - 30):m.start()]):
+            if w == "năm" and lex.before_nam_re.match(sent[max(0, mstart - 30):mstart]):
                 continue  # "trong năm", "mỗi năm": the year
         nums = [a_txt] if b_txt is None else [a_txt, b_txt]
-        out.extend(_count(sent, m.start(), end, nums, None, _parse_words, lex, words=True))
+        out.extend(_count(s, mstart, end, nums, None, _parse_words, lex, words=True))
     return out
 
 
@@ -572,16 +735,21 @@ def extract(doc: Document) -> list[CountMention]:
     text = doc.norm
     # lower-cased once: when every character lowers to one character outside _FOLD_ODD (else
     # None), a sentence's slice equals its ``_lower`` but for the context-dependent final sigma
-    # (σ/ς), which the Latin-only ``word_start_re`` scanned over it never matches
+    # (σ/ς), which the Latin-only ``word_start_re`` and the ``_Std`` literals never match (and
+    # either form is a letter to the twins' classes)
     dlow = _lower(text)
     claimed = _Claimed.of(doc)
     bmp = bmp_only(text)  # then so is every sentence
+    thr = lex.threshold_first
+    std = _std() if bmp else None
     out: list[CountMention] = []
     for s in doc.sentences:
         sent = text[s.start:s.end]
         low = dlow[s.start:s.end] if dlow is not None else _lower(sent)
-        digit = _digit_counts(sent, lex, bmp)
-        word = _word_counts(sent, low, lex)
+        ctx = _Sent(sent, low if std is not None else None, std if low is not None else None,
+                    low is None or thr is None or any(map(low.__contains__, thr)))
+        digit = _digit_counts(ctx, lex, bmp)
+        word = _word_counts(ctx, low, lex)
         if not word:
             found = digit  # each list is in (num_start, start) order already
         elif not digit:

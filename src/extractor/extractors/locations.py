@@ -39,7 +39,7 @@ from ..gazetteer import (
     loose_key,
 )
 from ..models import LocationMention, Sentence
-from ..patterns import word_trie
+from ..patterns import bmp_only, stdlib_class, word_trie
 from ..resources import ResourceError, load_tsv
 
 VILLAGE_LEVELS = frozenset({"thôn", "bản", "làng", "ấp", "xóm", "buôn", "sóc", "khóm"})
@@ -160,12 +160,84 @@ def _trigger_prefilter() -> re.Pattern[str]:
     return re.compile(word_trie(firsts))
 
 
+@dataclass(frozen=True)
+class _Pats:
+    """The patterns of the level-word scan, one engine's spelling of each."""
+
+    trig: re.Pattern[str] | regex.Pattern[str]  # ``_triggers()[0]``
+    head: re.Pattern[str] | regex.Pattern[str]  # ``_HEAD``
+    trailing_num: re.Pattern[str] | regex.Pattern[str]
+    list_sep: re.Pattern[str] | regex.Pattern[str]
+    parent_sep: re.Pattern[str] | regex.Pattern[str]
+    plural: re.Pattern[str] | regex.Pattern[str]
+    run: re.Pattern[str] | regex.Pattern[str]
+
+
+@cache
+def _regex_pats() -> _Pats:
+    """The definitions (regex module), for texts with astral characters."""
+    return _Pats(_triggers()[0], _HEAD, _TRAILING_NUM, _LIST_SEP, _PARENT_SEP, _PLURAL, _RUN)
+
+
+@cache
+def _std_pats() -> _Pats:
+    """Stdlib ``re`` twins of :func:`_regex_pats`, used on texts without astral characters
+    (each call costs a third of the regex module's, and the scan makes ~130 per article).
+    The same patterns, token for token, with every ``\\p{…}``, ``\\s`` and ``\\d`` class
+    spelled out as the regex module's BMP members of it (:func:`stdlib_class`), and each letter
+    of a case-insensitive level word as the class of the BMP characters regex's ``(?i)``
+    matches for it (version 0, simple case folding: one character for one, so the classes say
+    all); both engines backtrack in the same order, so on a BMP-only text every match, group
+    and span agree (tests/test_recasts_locations.py)."""
+    cls = stdlib_class
+    lu, llm, lt = cls(r"\p{Lu}"), cls(r"[\p{Ll}\p{M}]"), cls(r"\p{L}")
+    ln, sp, d = cls(r"[\p{L}\p{N}]"), cls(r"\s"), cls(r"\d")
+    glued = cls(r"[\p{L}\p{N}/.,]")
+    syl = rf"{lu}{llm}*(?:'{lt}{llm}*)?"
+    run = rf"{syl}(?:(?: |-){syl}){{0,7}}"
+    head = (rf"(?P<num>(?:số{sp}+)?0*(?P<digits>{d}{{1,3}}[A-Z]?)"
+            rf"(?!{glued}{d}|{ln}))"
+            rf"|(?P<acr>{lu}{{2,5}}(?!{ln}))"
+            rf"|(?P<run>{run})")
+    return _Pats(
+        re.compile(rf"(?<!{ln})(?:{_std_trigger_body(sp)})(?!{ln})"),
+        re.compile(head),
+        re.compile(rf" ({d}{{1,2}})(?!{ln})"),
+        re.compile(rf"{sp}*(?:,{sp}*(?:và{sp}+)?|{sp}+và{sp}+)"),
+        re.compile(rf"{sp}*(?:,|-|–|\(|thuộc){sp}*"),
+        re.compile(rf"(?:các|những|{d}+|hai|ba|bốn|năm){sp}+$"),
+        re.compile(run),
+    )
+
+
+def _std_trigger_body(sp: str) -> str:
+    """The body of the level-word regex (:func:`_triggers`) for ``re``: the same two prefix
+    trees, the case-insensitive one with each letter a class and each space ``sp+``."""
+    rows = load_tsv("admin_levels.tsv")
+    ci = [r["word"] for r in rows if r["case"] == "i"]
+    cs = [r["word"] for r in rows if r["case"] == "s"]
+    if regex.DEFAULT_VERSION != regex.VERSION0 or any(" " in w for w in cs) \
+            or not _trie_safe([(r["word"], r["case"] == "i") for r in rows]):
+        raise ResourceError("locations: the level words need the regex module")  # pragma: no cover
+    bmp = "".join(map(chr, range(0x10000)))  # the character at index i is chr(i)
+    letters = {c for w in ci for c in w if c != " "}
+    if not all(c.isalpha() for c in letters):  # pragma: no cover - only letters are mapped
+        raise ResourceError("locations: a case-insensitive level word holds a non-letter")
+    fold = {c: "[" + "".join(f"\\u{m.start():04x}" for m in
+                             regex.finditer(f"(?i:{regex.escape(c)})", bmp)) + "]"
+            for c in letters}
+    fold[" "] = sp + "+"
+    # the tree's syntax is "(?:", "|" and ")"; every other character is a word's
+    tree = "".join(fold.get(c, c) for c in word_trie(ci, space=" "))
+    return tree + "|" + word_trie(cs)
+
+
 def _next_trigger(sc: _Scan, pos: int, end: int) -> regex.Match[str] | None:
     """``_triggers()[0].search(sc.text, pos, end)``: each prefilter hit is confirmed with the
     level-word regex at that position (so the same match, leftmost first). After a few false
     hits ("cấp", "tổ chức") the regex searches on from there itself, so text made of false
     hits costs no Python loop per hit."""
-    pat = _triggers()[0]
+    pat = sc.p.trig
     folded = sc.folded
     if folded is not None:
         find = _trigger_prefilter().search
@@ -239,6 +311,7 @@ class _Scan:
     mentions: list[_Mention] = field(default_factory=list)
     covered: list[tuple[int, int]] = field(default_factory=list)
     folded: str | None = None  # ``text.casefold()`` when it keeps every offset, for the prefilter
+    p: _Pats = field(default_factory=_regex_pats)  # the scan's patterns for this text
 
 
 def _gaz_match(g: Gazetteer, words: list[str], tier: str, level: str
@@ -332,7 +405,8 @@ def _name_after(sc: _Scan, pos: int, trig: _Trigger, sent_end: int
     if i >= sent_end:
         return None
     g = sc.g
-    m = _HEAD.match(text, i, sent_end)
+    pats = sc.p
+    m = pats.head.match(text, i, sent_end)
     if not m:
         return None
     if m.group("num") is not None:
@@ -383,7 +457,7 @@ def _name_after(sc: _Scan, pos: int, trig: _Trigger, sent_end: int
                         written = text[i:i + len(" ".join(longer[:n2]))]
                         words, n, units = written.split(" "), n2, u2
         if not n:  # a numbered name whose stem is no unit of this level: "xã Hố Nai 3"
-            t = _TRAILING_NUM.match(text, i + len(" ".join(words)), sent_end)
+            t = pats.trailing_num.match(text, i + len(" ".join(words)), sent_end)
             if t:
                 n3, u3 = _gaz_match(g, words + [t.group(1)], trig.tier, trig.level)
                 if n3 == len(words) + 1:
@@ -392,7 +466,7 @@ def _name_after(sc: _Scan, pos: int, trig: _Trigger, sent_end: int
             name = " ".join(words[:n])
             end = i + len(name)
             # a numbered name: "xã Hố Nai 3"
-            t = _TRAILING_NUM.match(text, end, sent_end)
+            t = pats.trailing_num.match(text, end, sent_end)
             if t:
                 n3, u3 = _gaz_match(g, _split_run(name) + [t.group(1)], trig.tier, trig.level)
                 if n3 == n + 1 or (n3 and n3 > n):
@@ -421,7 +495,7 @@ def _name_after(sc: _Scan, pos: int, trig: _Trigger, sent_end: int
     words = words[:4]
     name = " ".join(words)
     end = i + len(name)
-    t = _TRAILING_NUM.match(text, end, sent_end)
+    t = pats.trailing_num.match(text, end, sent_end)
     if t:
         name, end = name + " " + t.group(1), t.end()
     return name, end, (), False, trig.tier in ("village", "street")
@@ -486,10 +560,18 @@ def _scan_sentence(sc: _Scan, start: int, end: int, index: int) -> None:
                                            or not before[-len(w) - 1].isalpha())
                    for w in trig.not_after):
                 continue
-        got = _name_after(sc, m.end(), trig, end)
+        # half the level words are followed by a small letter ("xã hội", "huyện đã"): then
+        # :func:`_name_after` finds nothing (no space after the word, and no dot ending it; or
+        # one space, then a letter no name starts with), so it is not called
+        nxt = text[pos:pos + 2]
+        if nxt[:1] != " ":
+            nameless = not trig.word.endswith(".")
+        else:  # (a name opens with "số", a digit or a capital)
+            nameless = nxt[1:].islower() and nxt[1:] != "s"
+        got = None if nameless else _name_after(sc, pos, trig, end)
         if got is None:
             # a list needs a plural level word ("các xã"): test that first, it is rare
-            if not _PLURAL.search(text[max(start, m.start() - 12):m.start()]):
+            if not sc.p.plural.search(text[max(start, m.start() - 12):m.start()]):
                 continue
             intro = _LIST_INTRO.match(text, m.end(), end)
             long_intro = intro is None and trig.tier in _GAZ_TIERS
@@ -522,17 +604,17 @@ def _add(sc: _Scan, men: _Mention, prev: _Mention | None) -> None:
 def _follow(sc: _Scan, men: _Mention, trig: _Trigger, trig_start: int, end: int,
             index: int) -> int:
     """Lists sharing the level word, then bare parents after a comma; returns the scan position."""
-    text, g = sc.text, sc.g
+    text, g, p = sc.text, sc.g, sc.p
     pos = men.end
     plural: bool | None = None  # "các xã": asked only for a list of non-gazetteer levels
     prev = men
     # list siblings: ", Hương Đô và Phú Gia"
     while not men.acronym:
-        sep = _LIST_SEP.match(text, pos, end)
+        sep = p.list_sep.match(text, pos, end)
         if not sep:
             break
-        r = _RUN.match(text, sep.end(), end)
-        if not r or _triggers()[0].match(text, sep.end(), end):
+        r = p.run.match(text, sep.end(), end)
+        if not r or p.trig.match(text, sep.end(), end):
             break
         words = _split_run(r.group())
         if trig.tier in _GAZ_TIERS:
@@ -547,7 +629,7 @@ def _follow(sc: _Scan, men: _Mention, trig: _Trigger, trig_start: int, end: int,
                 break
         else:
             if plural is None:
-                plural = bool(_PLURAL.search(text[max(0, trig_start - 12):trig_start]))
+                plural = bool(p.plural.search(text[max(0, trig_start - 12):trig_start]))
             if not plural or _looks_like_person(words) or len(words) > 4:
                 break
             name, units = r.group(), ()
@@ -560,10 +642,10 @@ def _follow(sc: _Scan, men: _Mention, trig: _Trigger, trig_start: int, end: int,
     # names here)
     child = prev if prev is men else men
     while True:
-        sep = _PARENT_SEP.match(text, pos, end)
+        sep = p.parent_sep.match(text, pos, end)
         if not sep or sep.end() == pos:
             break
-        trig_m = _triggers()[0].match(text, sep.end(), end)
+        trig_m = p.trig.match(text, sep.end(), end)
         if trig_m:
             # a level word: scan it now so the chain is linked
             t2 = _trigger_of(trig_m.group())
@@ -574,7 +656,7 @@ def _follow(sc: _Scan, men: _Mention, trig: _Trigger, trig_start: int, end: int,
                 t2.tier == "city" and _RANK[child.tier] < 2) or (
                 _RANK[t2.tier] == _RANK[child.tier] == 0 and t2.level != child.level)
             if got is None and t2.tier == "province" and not child.units \
-                    and _RUN.match(text, trig_m.end() + 1, end):
+                    and p.run.match(text, trig_m.end() + 1, end):
                 # "huyện Kim Bình (tỉnh Vân Nam, Trung Quốc)": a unit across the border
                 child.foreign = True
             if got is None or not lower_ok:
@@ -588,7 +670,7 @@ def _follow(sc: _Scan, men: _Mention, trig: _Trigger, trig_start: int, end: int,
             child = par
             pos = nend
             continue
-        r = _RUN.match(text, sep.end(), end)
+        r = p.run.match(text, sep.end(), end)
         if not r:
             break
         name = r.group()
@@ -649,7 +731,7 @@ def _bare_provinces(sc: _Scan, doc: Document) -> None:
     if odd.search(text) is None:
         runs = _candidate_runs(sc, doc, titles)
     else:  # every run of every sentence
-        runs = ((s, r) for s in doc.sentences for r in _RUN.finditer(text, s.start, s.end))
+        runs = ((s, r) for s in doc.sentences for r in sc.p.run.finditer(text, s.start, s.end))
     # ~110 runs per article, ~3 of them provinces or followed by a dash (the ones
     # :func:`_candidate_runs` yields): the two cheap tests a hit needs come first, the
     # coverage test and the dash chain last
@@ -700,7 +782,7 @@ _SPACES_REV = regex.compile(r"\s*+", regex.REVERSE)
 
 
 def _candidate_runs(sc: _Scan, doc: Document, titles: re.Pattern[str]
-                    ) -> list[tuple[Sentence, regex.Match[str]]]:
+                    ) -> list[tuple[Sentence, re.Match[str] | regex.Match[str]]]:
     """(sentence, run) for the runs of ``_RUN.finditer`` over each sentence that
     :func:`_bare_provinces` may take, in text order: a run whose casefold is a key of
     :func:`_province_table` or a run followed by ``\\s*[-–]`` (without one
@@ -713,6 +795,7 @@ def _candidate_runs(sc: _Scan, doc: Document, titles: re.Pattern[str]
     segmented at most once, however many candidates)."""
     text = sc.text
     find = titles.search
+    runs = sc.p.run.finditer  # (``_RUN``'s twin on a BMP-only text: the same runs)
     # (position, kind): a run starting at the position / a run ending right after it
     cands: list[tuple[int, bool]] = []
     pos = 0
@@ -732,7 +815,7 @@ def _candidate_runs(sc: _Scan, doc: Document, titles: re.Pattern[str]
     cands.sort()
     sents = doc.sentences
     sstarts = [s.start for s in sents]
-    out: list[tuple[Sentence, regex.Match[str]]] = []
+    out: list[tuple[Sentence, re.Match[str] | regex.Match[str]]] = []
     si = -1
     it = None
     cur = None  # the first run of the segmentation ending after the last candidate
@@ -747,9 +830,9 @@ def _candidate_runs(sc: _Scan, doc: Document, titles: re.Pattern[str]
         if cur is None or cur.end() <= x:
             b = _NO_RUN_REV.search(text, lo, x + 1)
             if b is not None:
-                it = _RUN.finditer(text, b.start() + 1, s.end)
+                it = runs(text, b.start() + 1, s.end)
             elif it is None:
-                it = _RUN.finditer(text, s.start, s.end)
+                it = runs(text, s.start, s.end)
             cur = next((r for r in it if r.end() > x), None)
             if cur is None:
                 lo = s.end
@@ -922,6 +1005,8 @@ def _extract(doc: Document) -> list[LocationMention]:
     folded = sc.text.casefold()
     if len(folded) == len(sc.text):  # no "ß" → "ss": offsets agree (else the plain search)
         sc.folded = folded
+    if bmp_only(sc.text):
+        sc.p = _std_pats()
     for s in doc.sentences:
         _scan_sentence(sc, s.start, s.end, s.index)
     sc.mentions = [m for m in sc.mentions if not m.foreign]

@@ -19,6 +19,7 @@ lists live in resources/award_types.tsv and resources/award_words.tsv.
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -27,25 +28,27 @@ import regex
 from ..document import Document
 from ..models import AwardTally, Sentence
 from ..normalize import match_key
-from ..patterns import holds_split_only_space
-from .models import sentence_pieces
+from ..patterns import bmp_only, holds_split_only_space, stdlib_class, word_trie
+from .models import REGEX_SPACE, odd_chars, sentence_pieces
 
 
 @lru_cache(maxsize=8192)
 def _key(s: str) -> str:
     """``match_key`` memoised: the same short strings recur across sentences and articles."""
     return match_key(s)
-from ..numbers import NUMBER, parse_number, parse_number_words, word_number_pattern
+from ..numbers import NUMBER, digit_words, parse_number, parse_number_words, word_number_pattern
 from ..resources import ResourceError, load_tsv
 
 _L = r"(?<![\p{L}\p{M}\p{N}])"
 _R = r"(?![\p{L}\p{M}\p{N}])"
 QUOTES = "“”\"‘’'«»„"
-_TOKEN = regex.compile(rf"[^\s,;:!?()\[\]…{QUOTES}]+")
-_QUOTED = regex.compile(rf"\s*[{QUOTES}]([^{QUOTES}\n]{{1,200}})[{QUOTES}]")
+# on the stdlib engine, with the regex module's \s listed (as in models): the same matches
+_TOKEN = re.compile(rf"[^{REGEX_SPACE},;:!?()\[\]…{QUOTES}]+")  # [^\s,;:!?()\[\]…QUOTES]+
+_QUOTED = re.compile(rf"[{REGEX_SPACE}]*[{QUOTES}]([^{QUOTES}\n]{{1,200}})[{QUOTES}]")  # \s*…
 _CAP = regex.compile(r"\p{Lu}")
-_WS = regex.compile(r"\s+")
-_COMMA = regex.compile(",")
+_WS = re.compile(rf"[{REGEX_SPACE}]+")  # \s+
+_WS_RE = regex.compile(r"\s+")
+_COMMA = re.compile(",")
 _EDGES = regex.compile(r"^[\s,;:.\-–]+|[\s,;:\-–]+$")
 _CHO = regex.compile(rf"{_L}cho\s+", regex.I)
 _CUA = regex.compile(r"\s+của\s+", regex.I)
@@ -196,6 +199,93 @@ def _prefilter_keys(words: tuple[str, ...]) -> tuple[tuple[str, tuple[tuple[str,
     return tuple(out)
 
 
+# -- lower-case twins ------------------------------------------------------------------------
+#
+# The clause scans below are case-insensitive alternations, which the regex engine cannot skip
+# through: it tries every word at every position. Each has a case-sensitive stdlib twin run on
+# the lower-cased text that matches at every position where the pattern matches the text (a
+# superset: its words are the pattern's words lower-cased, its \s is the stdlib's, which takes
+# every character the regex module's takes, and it keeps few look-arounds); each twin hit is
+# then confirmed by the pattern itself at that position, so the matches are the pattern's own.
+# The twin's hits being a superset needs the lower-cased text to keep every offset (no
+# character's lower case is longer) and every character the pattern takes for one of its
+# letters case-insensitively to lower-case to that very letter: :func:`models.odd_chars` finds,
+# over the BMP, the few that do not ("ſ" is an "s" to the regex module, "İ" lower-cases to two
+# characters), and a document holding one of them, or an astral character, keeps to the plain
+# scans.
+
+
+class _Twins:
+    """The stdlib twins (on lower-cased text) of the scanned patterns of :class:`_Lex`, by the
+    ``id`` of the pattern; ``bad``: the characters on which they may miss a match; ``usable``:
+    False when the lexicons hold a letter the regex module does not match to its lower case."""
+
+    def __init__(self, lex: _Lex) -> None:
+        by: dict[str, list[str]] = {}
+        for row in load_tsv("award_words.tsv"):
+            by.setdefault(row["kind"], []).append(row["word"])
+        # the words of ``lex.award``, ``lex.reward``, ``lex.give_to`` and ``lex.num_part``
+        surfaces = list(lex.types) + [r["surface"] for r in load_tsv("award_types.tsv")]
+        nouns = by["collective"] + by["individual"]
+        raw = surfaces + nouns + by["reward"] + by["give_to"]
+        nums = list(digit_words()) + ["mươi", "mười", "lăm", "mốt", "tư", "lượt"]
+        self.bad = odd_chars([w.lower() for w in raw] + nums)
+        # a capital in a word stands for its lower case: the regex module must take them for
+        # the same letter
+        self.usable = all(regex.fullmatch(regex.escape(c), c.lower(), regex.I)
+                          for c in set("".join(raw)))
+
+        def tree(words: list[str]) -> str:
+            return word_trie(w.lower() for w in words)
+
+        # NUMBER's three forms are digit runs with "." and "," inside: a superset of each (the
+        # regex module's digits, listed over the BMP); word_number_pattern is in lower case.
+        # Not after a digit, ".", "," or "/", as ``num_part``'s look-behinds require (these
+        # characters are uncased: lower-casing neither makes nor unmakes them), which keeps
+        # long runs of numbers linear
+        d = stdlib_class(r"\d")
+        num = rf"(?<![.,/{d[1:-1]}])(?:{d}+(?:[.,]{d}+)*|{word_number_pattern()})"
+        self.pairs: dict[int, re.Pattern[str]] = {
+            id(lex.award): re.compile(tree(surfaces)),
+            id(lex.reward): re.compile(tree(by["reward"])),
+            id(lex.give_to): re.compile(tree(by["give_to"]) + r"\s"),
+            id(lex.num_part): re.compile(rf"{num}\s+(?:lượt\s+)?{tree(nouns)}"),
+        }
+
+
+@cache
+def _twins() -> _Twins:
+    return _Twins(_lex())
+
+
+def _lowered(norm: str, low: str) -> bool:
+    """Whether the twins hold on ``low``, which is ``norm.lower()`` (see above)."""
+    return (_twins().usable and len(low) == len(norm) and bmp_only(norm)
+            and not any(map(norm.__contains__, _twins().bad)))
+
+
+def _finditer(pat: regex.Pattern[str], t: str, low: str | None, a: int, b: int
+              ) -> list[regex.Match[str]]:
+    """``list(pat.finditer(t, a, b))``; ``low`` is ``t`` lower-cased when the twins hold.
+    Each twin hit at or after the last match's end is tried with ``pat.match``: the first that
+    succeeds is the leftmost match from there, as a search would find it."""
+    if low is None:
+        return list(pat.finditer(t, a, b))
+    out: list[regex.Match[str]] = []
+    search = _twins().pairs[id(pat)].search
+    match = pat.match
+    c = search(low, a, b)
+    while c is not None:
+        p = c.start()
+        m = match(t, p, b)
+        if m is not None:
+            out.append(m)
+            c = search(low, m.end(), b)
+        else:
+            c = search(low, p + 1, b)
+    return out
+
+
 # -- recipients ------------------------------------------------------------------------------
 
 @dataclass
@@ -314,7 +404,7 @@ def _recipients(t: str, p: int, named: bool) -> _Group | None:
     return _Group(start, end, c, i, None, numeric)
 
 
-def _groups(t: str, a: int, b: int) -> list[_Group]:
+def _groups(t: str, a: int, b: int, low: str | None) -> list[_Group]:
     """Recipient groups in the clause t[a:b], in text order, without overlaps."""
     lex = _lex()
     out: list[_Group] = []
@@ -324,7 +414,7 @@ def _groups(t: str, a: int, b: int) -> list[_Group]:
             out.append(g)
     # "trao Huân chương … của Chủ tịch nước tặng Công an huyện A": the giving verb's direct
     # object, when it is a named unit or person (an award word after the verb is not one)
-    for m in lex.give_to.finditer(t, a, b):
+    for m in _finditer(lex.give_to, t, low, a, b):
         if any(g.start <= m.end() < g.end for g in out) or _named(t, m.end()) is None:
             continue
         g = _recipients(t, m.end(), named=True)
@@ -334,7 +424,7 @@ def _groups(t: str, a: int, b: int) -> list[_Group]:
     covered = 0
     cho_ends = iter(sorted((g.start, g.end) for g in out))
     span = next(cho_ends, None)
-    for m in lex.num_part.finditer(t, a, b):
+    for m in _finditer(lex.num_part, t, low, a, b):
         while span is not None and span[1] <= m.start():
             span = next(cho_ends, None)
         if (span is not None and span[0] <= m.start() < span[1]) or m.start() < covered:
@@ -373,10 +463,10 @@ def _award_name_end(t: str, i: int) -> tuple[int, str] | None:
     return end, t[j:end]
 
 
-def _anchors(t: str, a: int, b: int) -> list[_Anchor]:
+def _anchors(t: str, a: int, b: int, low: str | None) -> list[_Anchor]:
     lex = _lex()
     out: list[_Anchor] = []
-    for m in lex.award.finditer(t, a, b):
+    for m in _finditer(lex.award, t, low, a, b):
         at = lex.types.get(_key(m.group()))
         if at is None:
             continue
@@ -390,7 +480,7 @@ def _anchors(t: str, a: int, b: int) -> list[_Anchor]:
         elif _QUOTED.match(t, m.end()):  # Cờ thi đua “Đơn vị dẫn đầu …”
             end = _QUOTED.match(t, m.end()).end()  # type: ignore[union-attr]
         out.append(_Anchor(m.start(), end, award, at.follow))
-    for m in lex.reward.finditer(t, a, b):
+    for m in _finditer(lex.reward, t, low, a, b):
         nxt = t[m.end():m.end() + 30]
         if lex.award.match(nxt.lstrip()) or any(x.start <= m.start() < x.end for x in out):
             continue
@@ -407,7 +497,7 @@ def _clean(s: str) -> str:
     costs several microseconds a call. After ``split``/``join`` the only space left is " ",
     so both halves of _EDGES are plain strips."""
     if not s.isprintable() and holds_split_only_space(s):
-        return _EDGES.sub("", _WS.sub(" ", s).strip())
+        return _EDGES.sub("", _WS_RE.sub(" ", s).strip())
     return " ".join(s.split()).lstrip(" ,;:.-–").rstrip(" ,;:-–")
 
 
@@ -584,17 +674,18 @@ def _clauses(t: str) -> list[tuple[int, int]]:
     return out
 
 
-def _in_sentence(t: str, have_tallies: bool,
-                 sentence_issuer: str | None) -> list[tuple[_Tally, str | None]]:
-    """Tallies of one sentence, with the issuer text read from ``t`` (norm coordinates)."""
+def _in_sentence(t: str, have_tallies: bool, sentence_issuer: str | None,
+                 low: str | None = None) -> list[tuple[_Tally, str | None]]:
+    """Tallies of one sentence, with the issuer text read from ``t`` (norm coordinates);
+    ``low``: ``t`` lower-cased, when the lower-case twins hold on it (see :func:`_lowered`)."""
     lex = _lex()
     out: list[tuple[_Tally, str | None]] = []
     last_issuer_text = sentence_issuer
     for a, b in _clauses(t):
-        anchors = _anchors(t, a, b)
+        anchors = _anchors(t, a, b, low)
         if not anchors:
             continue
-        groups = _groups(t, a, b)
+        groups = _groups(t, a, b, low)
         bound_groups = _bound_recipients(t, a, b, anchors, groups)
         _bind_objects(t, anchors, groups)
         if bound_groups:
@@ -705,11 +796,12 @@ def _in_sentence(t: str, have_tallies: bool,
 
 
 def _candidate_sentences(doc: Document,
-                         keys: tuple[tuple[str, tuple[tuple[str, int], ...]], ...]) -> list[Sentence]:
+                         keys: tuple[tuple[str, tuple[tuple[str, int], ...]], ...],
+                         low: str) -> list[Sentence]:
     """Sentences holding one of the prefilter words (lower case, grouped by ``_prefilter_keys``):
     plain substring scans of the lower-cased text, far cheaper than a case-insensitive regex
-    alternation over every sentence. A sentence is kept when a word occurrence starts in it."""
-    low = doc.norm.lower()
+    alternation over every sentence. A sentence is kept when a word occurrence starts in it.
+    ``low`` is ``doc.norm.lower()``."""
     if len(low) != len(doc.norm):  # a rare letter whose lower case changes length
         return list(doc.sentences)
     hits: set[int] = set()
@@ -750,10 +842,13 @@ def _extract(doc: Document) -> list[AwardTally]:
     out: list[AwardTally] = []
     seen: set[tuple] = set()
     last_issuer: str | None = None
-    pieces = [p for s in _candidate_sentences(doc, lex.prefilter_keys)
+    low = doc.norm.lower()
+    pieces = [p for s in _candidate_sentences(doc, lex.prefilter_keys, low)
               for p in sentence_pieces(doc, s)]
+    lowered = bool(pieces) and _lowered(doc.norm, low)
     for p0, p1 in pieces:
-        for tally, issuer_text in _in_sentence(doc.norm[p0:p1], bool(out), last_issuer):
+        for tally, issuer_text in _in_sentence(doc.norm[p0:p1], bool(out), last_issuer,
+                                               low[p0:p1] if lowered else None):
             g = tally.group
             issuer = None
             if tally.issuer:

@@ -12,6 +12,7 @@ The word lists live in resources/model_markers.tsv and resources/model_exclusion
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -20,7 +21,7 @@ import regex
 from ..document import Document
 from ..models import NamedModel, Sentence
 from ..normalize import match_key
-from ..patterns import holds_split_only_space
+from ..patterns import bmp_only, holds_split_only_space, stdlib_class
 
 
 @lru_cache(maxsize=8192)
@@ -32,21 +33,30 @@ from ..resources import ResourceError, load_tsv
 # “ is the usual opener, but portals also open with ” or straight quotes and close with ’ or “.
 OPEN_QUOTES = "“\"‘'«„”"
 QUOTES = "“”\"‘’'«»„"
-_QUOTED = regex.compile(rf"[{OPEN_QUOTES}]([^{QUOTES}\n]{{1,250}})[{QUOTES}]")
-_TOKEN = regex.compile(rf"[^\s,;:!?()\[\]…{QUOTES}]+")
-_SPACES = regex.compile(r"\s*")
-_WS = regex.compile(r"\s+")
+# literal characters only: the stdlib engine matches exactly what the regex module would
+_QUOTED = re.compile(rf"[{OPEN_QUOTES}]([^{QUOTES}\n]{{1,250}})[{QUOTES}]")
+_TOKEN_RE = regex.compile(rf"[^\s,;:!?()\[\]…{QUOTES}]+")
+_SPACES_RE = regex.compile(r"\s*")
+_WS_RE = regex.compile(r"\s+")
+# The three above on the stdlib engine, which matches these small patterns in half the time:
+# the regex module's \s listed as a class (the stdlib's own \s also takes \x1c-\x1f). Equal on
+# any text: the listing covers the BMP, and no astral character is whitespace (tested in
+# tests/test_recasts_awards.py).
+REGEX_SPACE = stdlib_class(r"\s")[1:-1]
+_TOKEN = re.compile(rf"[^{REGEX_SPACE},;:!?()\[\]…{QUOTES}]+")
+_SPACES = re.compile(rf"[{REGEX_SPACE}]*")
+_WS = re.compile(rf"[{REGEX_SPACE}]+")
 _EDGES = regex.compile(r"^[\p{P}\s]+|[\s,;:.…]+$")
 _LEAD_EDGE = regex.compile(r"[\p{P}\s]+")  # the leading half of _EDGES
 _WORDS = regex.compile(r"[\p{L}\p{M}]+")
 _LETTER = regex.compile(r"\p{L}")
 _NUM_AFTER = regex.compile(r"\s+\d")
 _PLACE_SEP = regex.compile(r",\s*|\s+và\s+", regex.I)
-_INNER_WORD = regex.compile(r"\s\S")
-_OPEN = regex.compile(rf"[{OPEN_QUOTES}]")
+_INNER_WORD = re.compile(rf"[{REGEX_SPACE}][^{REGEX_SPACE}]")  # \s\S
+_OPEN = re.compile(rf"[{OPEN_QUOTES}]")
 _COLON_LIST = regex.compile(r"(?:\s+[\p{Ll}]+){0,5}?\s*:\s*")
-_SENT_BREAK = regex.compile(r"[.;!?…]\s")
-_ANY_QUOTE = regex.compile(rf"[{QUOTES}]")
+_SENT_BREAK = re.compile(rf"[.;!?…][{REGEX_SPACE}]")  # [.;!?…]\s
+_ANY_QUOTE = re.compile(rf"[{QUOTES}]")
 _JOIN = regex.compile(r"\s*(?:,\s*và|,|và)\s*", regex.I)
 _SEP = regex.compile(r"\s*(?:[,;]|\s(?:và|hoặc)(?=\s))\s*", regex.I)
 _MAX_NAME_TOKENS = 16
@@ -79,6 +89,8 @@ class _Lexicon:
     not_model: tuple[str, ...]
     not_model_set: frozenset[str]
     not_model_heads: tuple[str, ...]  # each not_model word + " ": one ``startswith`` call
+    list_intro_keys: tuple[str, ...]  # each list_intro word holds one (lower case)
+    list_intro_odd: frozenset[str]  # see :func:`odd_chars`
     generic: frozenset[str]
     # stop | trigger (| single_stop): where a name ends, one match instead of two or three
     list_end: regex.Pattern[str]
@@ -123,9 +135,43 @@ def _lexicon() -> _Lexicon:
         not_model_set=frozenset(ex["not_model"]),
         not_model_heads=tuple(w + " " for w in ex["not_model"]),
         generic=frozenset(ex["generic"]),
+        list_intro_keys=_shortest_cover([w.lower() for w in by["list_intro"]]),
+        list_intro_odd=odd_chars([w.lower() for w in by["list_intro"]]),
         list_end=regex.compile(rf"{stop}|{trigger}", regex.I),
         single_end=regex.compile(rf"{stop}|{trigger}|{single_stop}", regex.I),
     )
+
+
+def _shortest_cover(words: list[str]) -> tuple[str, ...]:
+    """A few of ``words`` such that each word contains one ("như", "gồm" for "bao gồm" and
+    "gồm có"): the shortest first, each kept when no kept word is inside it."""
+    keys: list[str] = []
+    for w in sorted(set(words), key=len):
+        if not any(k in w for k in keys):
+            keys.append(w)
+    return tuple(keys)
+
+
+def odd_chars(words: list[str]) -> frozenset[str]:
+    """The BMP characters that the regex module matches case-insensitively to a character of
+    the lower-case ``words`` without lower-casing to exactly that character ("ſ" is an "s" to
+    it, "İ" lower-cases to two characters). On text without them and without astral
+    characters, a case-insensitive match of a word holds that word in the lower-cased text."""
+    letters = set("".join(words)) - {" "}
+    bmp = "".join(map(chr, range(0x10000)))
+    cls = "[" + "".join(map(regex.escape, sorted(letters))) + "]"
+    near = "".join(sorted(set(regex.findall(cls, bmp, flags=regex.I))))  # a few hundred
+    return frozenset(c for x in letters for c in regex.findall(regex.escape(x), near, flags=regex.I)
+                     if c.lower() != x)
+
+
+def may_hold(text: str, keys: tuple[str, ...], odd: frozenset[str]) -> bool:
+    """False only when no case-insensitive match of a word holding one of the lower-case
+    ``keys`` can be in ``text``: ``text`` lower-cased holds none of them, and no character of
+    ``text`` escapes that test (``odd`` from :func:`odd_chars` over the words, astral ones)."""
+    low = text.lower()
+    return (any(map(low.__contains__, keys)) or len(low) != len(text)
+            or any(map(text.__contains__, odd)) or not bmp_only(text))
 
 
 @dataclass
@@ -151,7 +197,7 @@ def _clean(name: str) -> str:
     so the trailing half of _EDGES is an ``rstrip``; a leading run needs a non-alphanumeric
     first character (no letter or digit is punctuation)."""
     if not name.isprintable() and holds_split_only_space(name):
-        return _EDGES.sub("", _WS.sub(" ", name).strip())
+        return _EDGES.sub("", _WS_RE.sub(" ", name).strip())
     s = " ".join(name.split())
     if s and not s[0].isalnum():
         m = _LEAD_EDGE.match(s)
@@ -360,7 +406,7 @@ def _list_items(t: str, trig_start: int, trig_end: int) -> list[_Found]:
     colon = _COLON_LIST.match(head)
     if colon:
         start = trig_end + colon.end()
-    else:
+    elif may_hold(head, lex.list_intro_keys, lex.list_intro_odd):  # else no list_intro match
         # "các mô hình, gương điển hình … như “…”": no full stop, quote or other head noun between
         stop_at = len(head)
         for pat in (_SENT_BREAK, _ANY_QUOTE):

@@ -9,6 +9,7 @@ without a final full stop), a byline, then widgets. Line patterns live in
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -74,7 +75,10 @@ class _RoleMatcher:
     def __call__(self, text: str) -> bool:
         if self.anchored is not None and self.anchored.match(text):
             return True
-        return any(p.search(text) for p in self.anywhere)
+        for p in self.anywhere:  # none or a few: a plain loop, not any() over a generator
+            if p.search(text):
+                return True
+        return False
 
 
 @cache
@@ -156,10 +160,11 @@ def strip_diacritics(s: str) -> str:
 
 
 # Latin letters that strip_diacritics changes (they decompose, or are đ/Đ): one of them in a
-# line settles that it is not diacritic-free without decomposing the whole line
-_MARKED = regex.compile("[" + regex.escape("".join(
+# line settles that it is not diacritic-free without decomposing the whole line. A class of
+# literal BMP characters, so the stdlib engine (less set-up per call) matches exactly the same
+_MARKED = re.compile("[" + "".join(map(re.escape, (
     c for c in map(chr, [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)])
-    if c in "đĐ" or unicodedata.normalize("NFD", c) != c)) + "]")
+    if c in "đĐ" or unicodedata.normalize("NFD", c) != c))) + "]")
 
 
 def _diacritic_free(s: str) -> bool:
@@ -202,6 +207,10 @@ def _source(doc: Document, line: _Line) -> str:
 
 
 def _is_stamp(line: _Line) -> bool:
+    # both patterns hold _DATE, whose year starts with the literal digits "19" or "20" (which
+    # case-insensitive matching takes only as themselves): a line with neither has no stamp
+    if "20" not in line.text and "19" not in line.text:
+        return False
     m = _TIME_BEFORE.search(line.text) or _STAMP_AFTER.search(line.text)
     if not m:
         return False
@@ -356,16 +365,18 @@ def segment(doc: Document) -> None:
     # related-news boxes inside the text: their short headline lines are not content; and a
     # boilerplate line inside the body (a counter before the byline, "Tin liên quan"). One pass:
     # the box rule reads no kind, and the second rule reads only line i's kind after the first
-    # rule set it
+    # rule set it. _is_boilerplate inline: a short line that is no related-news line (else it
+    # is boilerplate already) is boilerplate when it matches a boilerplate pattern
     in_box = False
     for i in range(start_body, last_para + 1):
-        if words[i] < 25 and _is("related", texts[i]):
+        short = words[i] < 25
+        if short and _is("related", texts[i]):
             kinds[i], in_box = "boilerplate", True
         elif in_box and not para[i]:
             kinds[i] = "boilerplate"
         else:
             in_box = False
-        if kinds[i] == "body" and _is_boilerplate(lines[i]):
+        if short and kinds[i] == "body" and _is("boilerplate", texts[i]):
             kinds[i] = "boilerplate"
 
     # 3. captions between body paragraphs; repeated lines; headline repeated as image text

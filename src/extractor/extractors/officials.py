@@ -58,14 +58,25 @@ class _Toks:
     """A sentence's tokens as columns (one list per field), built by :func:`_tokens` in C loops;
     rules index the columns directly instead of reading a field of a per-token object."""
 
-    __slots__ = ("texts", "keys", "nls", "bounds")
+    __slots__ = ("texts", "keys", "nls", "parts", "offset", "_bounds")
 
     def __init__(self, texts: list[str], keys: list[str], nls: list[bool],
-                 bounds: list[int]) -> None:
+                 parts: list[str], offset: int) -> None:
         self.texts = texts
         self.keys = keys  # tone-folded, casefolded
         self.nls = nls  # a line break separates the token from the previous one
-        self.bounds = bounds  # token i spans bounds[2i+1]:bounds[2i+2] (bounds[0]: the offset)
+        self.parts = parts  # [gap, token, …, gap] as split() gave them
+        self.offset = offset  # of the text
+        self._bounds: list[int] | None = None
+
+    @property
+    def bounds(self) -> list[int]:
+        """Token i spans bounds[2i+1]:bounds[2i+2] (bounds[0]: the offset): running sums of
+        the parts' lengths, summed when a mention first asks (most sentences have none)."""
+        b = self._bounds
+        if b is None:
+            b = self._bounds = list(accumulate(map(len, self.parts[:-1]), initial=self.offset))
+        return b
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -152,6 +163,13 @@ class _Lex:
     starts: frozenset[str]
     title_heads: frozenset[str]  # first words of prefixes and titles: where a title can start
     anchor_heads: frozenset[str]  # first words of honorifics and ranks
+    # keys of the word tokens where _Sentence.stop_at may be true (the first words of stops,
+    # lower-cased, of honorifics and of ranks, and "và"): at any other word token on the same
+    # line it is false, so the title walks skip the call
+    stop_keys: frozenset[str]
+    # title heads where a one-token look-up settles title_at: a key in neither (no prefix,
+    # no one-word title) starts a title only as the first two words of a longer one
+    title_solo: frozenset[str]
 
 
 @cache
@@ -196,17 +214,21 @@ def _lex() -> _Lex:
     phrases = [re.escape(a) for a in anchor_phrases]
     titles, prefixes = _Lexicon(by_kind["title"]), _Lexicon(by_kind["prefix"])
     rank_lx, hon_lx = _Lexicon(ranks), _Lexicon(hons)
+    stop_lx = _Lexicon(stops, case_sensitive=True)
     return _Lex(
         ranks=rank_lx, honorifics=hon_lx, titles=titles, prefixes=prefixes,
         orgs=_Lexicon(by_kind["org"]), levels=_Lexicon(by_kind["level"]),
-        owners=_Lexicon(by_kind["owner"]), stops=_Lexicon(stops, case_sensitive=True),
+        owners=_Lexicon(by_kind["owner"]), stops=stop_lx,
         end_stops=_Lexicon(end_stops, case_sensitive=True), surnames=surnames,
         capital_surnames=capital, anchor_words=anchor_words, abbreviations=abbr,
         cues_before=_Lexicon(cues["before"]), cues_after=_Lexicon(cues["after"]),
         phrase_re=re.compile("|".join(phrases) or "(?!)"),  # none: no match
         anchor_re=re.compile(_anchor_pattern(anchor_phrases, anchor_words)),
         starts=firsts | surnames, title_heads=frozenset(prefixes.index) | frozenset(titles.index),
-        anchor_heads=frozenset(hon_lx.index) | frozenset(rank_lx.index))
+        anchor_heads=frozenset(hon_lx.index) | frozenset(rank_lx.index),
+        stop_keys=frozenset(w.lower() for w in stop_lx.index) | frozenset(hon_lx.index)
+        | frozenset(rank_lx.index) | {"và"},
+        title_solo=frozenset(prefixes.index) | frozenset(titles.single))
 
 
 def _anchor_pattern(phrases: Iterable[str], words: Iterable[str]) -> str:
@@ -303,10 +325,9 @@ def _tokens(text: str, offset: int, plain: bool | None = None) -> _Toks:
         plain = std.odd.search(text) is None
     parts = (std.split if plain else _TOKEN_SPLIT).split(text)  # [gap, token, …, gap]
     texts = parts[1::2]
-    bounds = list(accumulate(map(len, parts[:-1]), initial=offset))
     nls = (list(map(contains, parts[:-1:2], repeat("\n"))) if "\n" in text
            else [False] * len(texts))
-    return _Toks(texts, list(map(str.lower, texts)), nls, bounds)
+    return _Toks(texts, list(map(str.lower, texts)), nls, parts, offset)
 
 
 class _Places:
@@ -361,6 +382,9 @@ class _Sentence:
         self._hon_first = lx.honorifics.index
         self._rank_first = lx.ranks.index
         self._stop_first = lx.stops.index
+        self._stop_keys = lx.stop_keys
+        self._title_solo = lx.title_solo
+        self._title_pairs = lx.titles.longer
 
     def word(self, i: int) -> bool:
         """Is token ``i`` a word (not punctuation)?"""
@@ -372,8 +396,15 @@ class _Sentence:
 
     def title_at(self, i: int) -> int:
         """Tokens of a title word (with its prefixes: "Phó", "nguyên") starting at ``i``."""
-        if i >= self.n or self.k[i] not in self._title_heads:
+        k = self.k
+        if i >= self.n:
             return 0
+        key = k[i]
+        if key not in self._title_heads:
+            return 0
+        if key not in self._title_solo and (
+                i + 1 >= self.n or self.nl[i + 1] or (key, k[i + 1]) not in self._title_pairs):
+            return 0  # no prefix or one-word title, and no longer title starts with this pair
         v = self._title.get(i)
         if v is None:
             v = self._title[i] = self._title_at(i)
@@ -412,11 +443,18 @@ class _Sentence:
 
     def name_run(self, i: int) -> int:
         """Length of the capitalised syllable run at ``i``, cut before title/rank words."""
+        tx, keys, nl = self.tx, self.k, self.nl
+        size = self.n
+        heads, rank_first = self._title_heads, self._rank_first
         n = 0
-        while self.is_name_syl(i + n) and (n == 0 or not self.nl[i + n]):
-            if self.title_at(i + n) or self.rank_at(i + n):
+        x = i
+        # is_name_syl, title_at and rank_at inline; the two look-ups only at their first words
+        while x < size and _is_name_syl(tx[x]) and (n == 0 or not nl[x]):
+            key = keys[x]
+            if (key in heads and self.title_at(x)) or (key in rank_first and self.rank_at(x)):
                 break
             n += 1
+            x += 1
             if n > 8:
                 break
         return n
@@ -497,7 +535,9 @@ class _Sentence:
                         plain = j
                 j = nxt
                 continue
-            if self.stop_at(j):
+            # stop_at is false at a word token on the line whose key is no stop_keys
+            if (self.nl[j] or not text[0].isalnum() or self.k[j] in self._stop_keys) \
+                    and self.stop_at(j):
                 if plain is not None and text[0].isalnum():
                     j = plain  # "…, mô hình được xây dựng…": the clause, not the title
                 break
@@ -523,8 +563,11 @@ class _Sentence:
         thôn X phụ trách;" — but "Phó Trưởng Công an huyện phụ trách an ninh" keeps it)."""
         if b < self.n and self.word(b):
             return b
+        end_stops = self.lx.end_stops
         for k in range(max(a + 1, b - 3), b):
-            m = self.lx.end_stops.match_words(self.tx, self.nl, k)
+            if self.tx[k] not in end_stops.index:
+                continue  # no entry starts with this token: match_words finds none
+            m = end_stops.match_words(self.tx, self.nl, k)
             if m and k + m[0] == b:
                 return k
         return b
@@ -668,23 +711,26 @@ class _Sentence:
         levels = self.lx.levels
         j = i + self.title_at(i)
         limit = min(size, i + _MAX_TITLE_TOKENS)
+        anchor_heads = self.lx.anchor_heads
         while j < limit:
             if nl[j]:
                 return None
             text = tx[j]
             k = j + 1 if text == "," else j
-            k2, h2, r2 = self._hon_rank(k) if k < size else (k, None, None)
+            # _hon_rank moves only from the first word of an honorific or a rank
+            k2, h2, r2 = self._hon_rank(k) if k < size and keys[k] in anchor_heads \
+                else (k, None, None)
             if k2 > k:
                 n = self.name_run(k2)
                 owned = k > j and i > 0 and self.lx.owners.match_words(keys, nl, i - 1) is not None
                 if (n >= 2 or (n == 1 and r2)) and n <= _MAX_NAME and j > i and not owned:
                     return self._finish(out, k2, n, h2 or hon, r2 or rank, [(i, j)])
-                if k > j or not self.is_name_syl(j):
+                if k > j or not _is_name_syl(text):
                     return None
                 # a capitalised "Bà" of a place name ("tỉnh Bà Rịa - Vũng Tàu"): walk on
             if text == ",":
                 return None
-            if self.is_name_syl(j):
+            if _is_name_syl(text):  # is_name_syl(j): j < limit <= size
                 n = self.name_run(j)
                 prev = j - 1
                 after_level = bool(levels.match_words(keys, nl, prev)) or (
@@ -697,7 +743,8 @@ class _Sentence:
                         return self._finish(out, s, j + n - s, hon, rank, [(i, s)])
                 j += max(n, 1)
                 continue
-            if self.stop_at(j) and text not in {"-", "–"}:
+            if (not text[0].isalnum() or keys[j] in self._stop_keys) and self.stop_at(j) \
+                    and text not in {"-", "–"}:  # stop_at as in title_phrase (nl[j] is false)
                 return None
             j += 1
         return None
@@ -722,9 +769,11 @@ class _Sentence:
         last = tx[i + n - 1]
         if len(last) == 1 and i + n < size and tx[i + n] == ".":
             return False
+        before = self.lx.cues_before
         for ln in (1, 2, 3):
-            if i - ln >= 0 and not nl[i]:
-                m = self.lx.cues_before.match_words(keys, nl, i - ln)
+            # match_words finds nothing at a token that starts no entry
+            if i - ln >= 0 and not nl[i] and keys[i - ln] in before.index:
+                m = before.match_words(keys, nl, i - ln)
                 if m and m[0] == ln:
                     return True
         k = i + n
@@ -768,13 +817,13 @@ def _merge_titles(titles: list[str]) -> list[str]:
     keys = sorted(best)
     # keys extending k ("k …") sort right after k, so only the next key needs a look
     shorter = {k for k, nxt in zip(keys, keys[1:]) if nxt.startswith(k + " ")}
-    left = [(k, _title_parts(t)) for k, t in best.items() if k not in shorter]
-    for k, (head, rest) in left:
-        plain = [w for w in rest if not _CODE.fullmatch(w)]
-        for k2, (head2, rest2) in left:
+    # (key, head, the rest's words without unit codes) of each title left
+    left = [(k, head, [w for w in rest if not _CODE.fullmatch(w)])
+            for k, t in best.items() if k not in shorter for head, rest in [_title_parts(t)]]
+    for k, head, plain in left:
+        for k2, head2, plain2 in left:
             if k2 == k or k2 in shorter or head2 != head:
                 continue
-            plain2 = [w for w in rest2 if not _CODE.fullmatch(w)]
             if len(plain2) > len(plain) and _shortens(plain, plain2):
                 shorter.add(k)  # "Phó Cục trưởng Cục CSGT" < "… Cục Cảnh sát giao thông, Bộ Công an"
                 break

@@ -223,7 +223,9 @@ def _patterns() -> _Patterns:
         thang_start=regex.compile(r"\b(?P<thang>tháng)", f),
         strong_left=regex.compile(
             rf"(?:\b(?:{pod}|hôm)\s+(?:nay|qua)\s*\(\s*|\b{pod}\s+(?:ngày\s+)?"
-            rf"|(?:\bhôm\s+)?(?<!\b{freq}\s+)\bngày\s+"
+            # the "not after a frequency word" test runs after "ngày" has matched (it reads
+            # the same four characters back), not at every position of the window searched
+            rf"|(?:\bhôm\s+)?\bngày(?<!\b{freq}\s+ngày)\s+"
             rf"|\b{wd}\s*[,(]?\s*(?:ngày\s+)?"
             rf"|(?:\b{pod}\s+)?\b{lunar}\s*\(\s*(?:ngày\s+)?)$", f),
         weak_left=regex.compile(rf"\b{weak}\s+$", f),
@@ -389,7 +391,6 @@ def _candidates(doc: Document, lo: int, hi: int) -> list[_Cand]:
     p = _patterns()
     text = doc.norm
     out: list[_Cand] = []
-
     def sent_lo(at: int) -> int:
         s = doc.sentence_at(at)
         return s.start if s is not None else at
@@ -698,6 +699,11 @@ def _compute_mentions(doc: Document) -> list[_Cand]:
     return _fill_years(text, doc, all_c)
 
 
+# a DateMention from its field dict by pydantic-core's validator: what ``DateMention(**kw)``
+# runs, without BaseModel.__init__'s Python frame
+_new_mention = DateMention.__pydantic_validator__.validate_python
+
+
 def extract(doc: Document) -> list[DateMention]:
     """One DateMention per distinct calendar value, at its first mention."""
     try:
@@ -711,8 +717,10 @@ def extract(doc: Document) -> list[DateMention]:
         if v in seen:
             continue
         seen.add(v)
-        out.append(DateMention(**doc.provenance(c.start, c.end), value=v,
-                               year_inferred_from=c.inferred))
+        kw = doc.provenance(c.start, c.end)
+        kw["value"] = v
+        kw["year_inferred_from"] = c.inferred
+        out.append(_new_mention(kw))
     return out
 
 

@@ -92,3 +92,16 @@ def test_level_word_letters_casefold_from_their_regex_matches_only() -> None:
         for c in {c for c in r["word"] if c != " "}:
             pat = f"(?i:{regex.escape(c)})" if r["case"] == "i" else regex.escape(c)
             assert {m[0].casefold() for m in regex.finditer(pat, everything)} == {c.casefold()}
+
+
+def test_case_classes_are_what_a_scan_of_the_bmp_per_letter_finds() -> None:
+    """``_case_classes`` scans the BMP once for all the letters; the definition scans it once
+    per letter."""
+    rows = load_tsv("admin_levels.tsv")
+    letters = {c for r in rows if r["case"] == "i" for c in r["word"] if c != " "}
+    bmp = "".join(map(chr, range(0x10000)))
+    per_letter = {c: "[" + "".join(f"\\u{m.start():04x}" for m in
+                                   regex.finditer(f"(?i:{regex.escape(c)})", bmp)) + "]"
+                  for c in letters}
+    assert locations._case_classes(letters) == per_letter
+    assert any(len(v) > 16 for v in per_letter.values())  # some letter takes more than its pair

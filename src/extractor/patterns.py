@@ -67,5 +67,12 @@ def stdlib_class(prop: str) -> str:
     part)."""
     bmp = "".join(map(chr, range(0x10000)))  # the character at index i is chr(i)
     return "[" + "".join(
-        f"\\u{m.start():04x}" if m.end() == m.start() + 1 else f"\\u{m.start():04x}-\\u{m.end() - 1:04x}"
+        _in_class(m[0]) if len(m[0]) < 3 else f"{_in_class(m[0][0])}-{_in_class(m[0][-1])}"
         for m in regex.finditer(prop + "+", bmp)) + "]"
+
+
+def _in_class(chars: str) -> str:
+    """Characters as written in a stdlib class: letters and digits as they are (the stdlib
+    parser reads an escape far slower, and a class of the letters holds thousands), the rest
+    escaped by code point."""
+    return "".join(c if c.isalnum() else f"\\u{ord(c):04x}" for c in chars)

@@ -253,7 +253,7 @@ def _after_free(units: list[str], after: list[str]) -> frozenset[str]:
     case folds are equal, an equivalence), which is the test here."""
     keys = {_key(a) for a in after}
     return frozenset(u for u in units if not any(
-        regex.match(_alternation([u]), a, regex.I) for a in keys))
+        map(regex.compile(_alternation([u]), regex.I).match, keys)))
 
 
 @cache

@@ -210,6 +210,21 @@ def _std_pats() -> _Pats:
     )
 
 
+def _case_classes(letters: set[str]) -> dict[str, str]:
+    """Each letter's class of the BMP characters regex's ``(?i)`` matches for it (in code point
+    order). One scan of the BMP finds the characters any of the letters takes (``(?i)`` of a
+    class takes a character when it takes it for one of the members); each letter then tries
+    only those few, instead of scanning the BMP once per letter."""
+    bmp = "".join(map(chr, range(0x10000)))
+    hits = [m[0] for m in regex.finditer(
+        "(?i)[" + "".join(regex.escape(c) for c in sorted(letters)) + "]", bmp)]
+    out = {}
+    for c in letters:
+        takes = regex.compile(f"(?i:{regex.escape(c)})").fullmatch
+        out[c] = "[" + "".join(f"\\u{ord(h):04x}" for h in hits if takes(h)) + "]"
+    return out
+
+
 def _std_trigger_body(sp: str) -> str:
     """The body of the level-word regex (:func:`_triggers`) for ``re``: the same two prefix
     trees, the case-insensitive one with each letter a class and each space ``sp+``."""
@@ -219,13 +234,10 @@ def _std_trigger_body(sp: str) -> str:
     if regex.DEFAULT_VERSION != regex.VERSION0 or any(" " in w for w in cs) \
             or not _trie_safe([(r["word"], r["case"] == "i") for r in rows]):
         raise ResourceError("locations: the level words need the regex module")  # pragma: no cover
-    bmp = "".join(map(chr, range(0x10000)))  # the character at index i is chr(i)
     letters = {c for w in ci for c in w if c != " "}
     if not all(c.isalpha() for c in letters):  # pragma: no cover - only letters are mapped
         raise ResourceError("locations: a case-insensitive level word holds a non-letter")
-    fold = {c: "[" + "".join(f"\\u{m.start():04x}" for m in
-                             regex.finditer(f"(?i:{regex.escape(c)})", bmp)) + "]"
-            for c in letters}
+    fold = _case_classes(letters)
     fold[" "] = sp + "+"
     # the tree's syntax is "(?:", "|" and ")"; every other character is a word's
     tree = "".join(fold.get(c, c) for c in word_trie(ci, space=" "))

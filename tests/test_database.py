@@ -141,18 +141,23 @@ def test_the_search_triggers_added_after_a_load_are_sqlite_utils_own(tmp_path: P
     assert triggers(ours) == triggers(theirs)
 
 
-def test_a_run_indexes_as_it_writes_and_one_that_rewrites_an_article_rebuilds(tmp_path: Path) -> None:
-    """Two inputs with the same article id in one run: the second replaces the first, whose
-    index entry would go stale, so the run falls back to the one build at the end. Either way
-    the index ends complete and current."""
-    from extractor.run import run
-
+def a_page_twice(tmp_path: Path) -> None:
+    """Inputs a/ and b/ with article ``x`` in both (two versions) and ``y`` in b/ only."""
     texts = {"a/x.txt": "Ngày 5/3/2024, Công an xã Lộc Yên ra mắt mô hình “Camera an ninh”.\n",
              "b/x.txt": "Ngày 6/3/2024, Công an phường Hưng Dũng tổ chức hội nghị.\n",
              "b/y.txt": "Ngày 7/3/2024, Công an xã Kỳ Anh tuần tra.\n"}
     for name, text in texts.items():
         (tmp_path / name).parent.mkdir(exist_ok=True)
         (tmp_path / name).write_text(text, encoding="utf-8")
+
+
+def test_a_run_indexes_as_it_writes_and_one_that_rewrites_an_article_rebuilds(tmp_path: Path) -> None:
+    """Two inputs with the same article id in one run: the second replaces the first, whose
+    index entry would go stale, so the run falls back to the one build at the end. Either way
+    the index ends complete and current."""
+    from extractor.run import run
+
+    a_page_twice(tmp_path)
     once = tmp_path / "once.db"
     assert run([tmp_path / "b"], once).articles == 2
     assert search_index_documents(once) == 2
@@ -190,12 +195,7 @@ def test_a_parallel_run_with_an_article_twice_in_one_task_stores_the_later(tmp_p
     version, its facts only, and a search index rebuilt without the stale entry."""
     from extractor.run import run
 
-    texts = {"a/x.txt": "Ngày 5/3/2024, Công an xã Lộc Yên ra mắt mô hình “Camera an ninh”.\n",
-             "b/x.txt": "Ngày 6/3/2024, Công an phường Hưng Dũng tổ chức hội nghị.\n",
-             "b/y.txt": "Ngày 7/3/2024, Công an xã Kỳ Anh tuần tra.\n"}
-    for name, text in texts.items():
-        (tmp_path / name).parent.mkdir(exist_ok=True)
-        (tmp_path / name).write_text(text, encoding="utf-8")
+    a_page_twice(tmp_path)
     dumps = []
     for workers in (1, 2):
         path = tmp_path / f"w{workers}.db"

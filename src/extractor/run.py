@@ -155,8 +155,9 @@ def _start_writer(db_path: str, index_on: bool, parent: int) -> None:
 
 
 def _die_with_parent(parent: int) -> None:
-    """Have the kernel kill this process when its parent dies (Linux ``PR_SET_PDEATHSIG``);
-    elsewhere, or if the parent is already gone, the worker only checks before each write."""
+    """Have the kernel kill this process when its parent dies (Linux ``PR_SET_PDEATHSIG``;
+    elsewhere the worker checks that its parent lives before each write), and end now if the
+    parent is already gone."""
     if sys.platform.startswith("linux"):
         try:
             libc = ctypes.CDLL(None, use_errno=True)

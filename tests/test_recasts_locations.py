@@ -105,3 +105,69 @@ def test_case_classes_are_what_a_scan_of_the_bmp_per_letter_finds() -> None:
                   for c in letters}
     assert locations._case_classes(letters) == per_letter
     assert any(len(v) > 16 for v in per_letter.values())  # some letter takes more than its pair
+
+
+# -- resolution (round 6): per-entry work done once per article or skipped for one candidate --
+
+def _narrow_definition(units: tuple, provs: dict, dists: dict) -> tuple:
+    """``_narrow`` as written before its one-candidate shortcut."""
+    k = locations._k
+    old = tuple(u for u in units if not u.current) or units
+    if dists:
+        d = tuple(u for u in old if u.district is not None and k(u.district.name) in dists)
+        if d:
+            return d
+    if provs:
+        p = tuple(u for u in old if u.province is not None and k(u.province.name) in provs)
+        if p:
+            return p
+    return old
+
+
+def _dissolved_definition(dists: dict, g, u) -> str | None:  # type: ignore[no-untyped-def]
+    """``_dissolved_district`` as written before the per-article split."""
+    prov = u.province
+    here = {prov.name} | {s.name for s, _ in prov.successors} if prov is not None else set()
+    gone = []
+    for name in dists.values():
+        is_district, where = locations._name_info(g, name)
+        if is_district:
+            continue
+        if not where or where & here:
+            gone.append(name)
+    return gone[0] if len(gone) == 1 else None
+
+
+def _sample_units() -> list:
+    from extractor.gazetteer import gazetteer
+    g = gazetteer()
+    units = [u for u in g.units if u.tier in ("commune", "commune_2025", "district")]
+    return units[::97][:150]
+
+
+def test_narrow_of_one_candidate_equals_the_definition() -> None:
+    k = locations._k
+    for u in _sample_units():
+        names = [x.name for x in (u.district, u.province) if x is not None] + ["Nơi Khác"]
+        for provs in ({}, {k(n): n for n in names[1:]}, {k(names[0]): names[0]}):
+            for dists in ({}, {k(names[0]): names[0]}, {"nơi khác": "Nơi Khác"}):
+                assert locations._narrow((u,), provs, dists) == \
+                    _narrow_definition((u,), provs, dists)
+
+
+def test_dissolved_per_article_equals_the_definition() -> None:
+    from extractor.gazetteer import gazetteer
+    g = gazetteer()
+    k = locations._k
+    units = _sample_units()
+    # a real district, a dissolved one that lives on as a commune ("Cửa Lò"), unknown names
+    names = ["Hương Khê", "Cửa Lò", "Không Có", units[3].name, units[40].name]
+    found = 0
+    for a in range(len(names)):
+        for b in range(a, len(names)):
+            dists = {k(n): n for n in {names[a], names[b]}}
+            once = locations._Dissolved(dists, g)
+            for u in units[:60]:
+                assert once(u) == _dissolved_definition(dists, g, u), (dists, u)
+                found += once(u) is not None
+    assert found  # some commune takes a dissolved district

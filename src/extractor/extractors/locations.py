@@ -991,6 +991,8 @@ def _context(mentions: list[_Mention]) -> tuple[dict[str, str], dict[str, str]]:
 
 def _narrow(units: tuple[Unit, ...], provs: dict[str, str], dists: dict[str, str]) -> tuple[Unit, ...]:
     """Candidates consistent with the places the article names, most specific first."""
+    if len(units) == 1:
+        return units  # (every branch below returns the one candidate)
     old = tuple(u for u in units if not u.current) or units
     if dists:
         d = tuple(u for u in old if u.district is not None and _k(u.district.name) in dists)
@@ -1035,27 +1037,31 @@ def _extract(doc: Document) -> list[LocationMention]:
         k = (m.group, _k(m.name))
         if k not in first:
             first[k] = m
-        p, d = _text_parents(m)
-        op, od = parents.get(k, (None, None))
-        parents[k] = (op or p, od or d)
+        if m.parent is not None:  # (else no parents to add)
+            p, d = _text_parents(m)
+            op, od = parents.get(k, (None, None))
+            parents[k] = (op or p, od or d)
 
     memo: dict[tuple[str, str], tuple] = {}
+    dissolved = _Dissolved(dists, g)
 
-    def entry(m: _Mention) -> _Mention:
-        return first.get((m.group, _k(m.name)), m)
+    def host(x: _Mention) -> _Mention | None:
+        return _host(x, mentions)
 
-    def resolve(m: _Mention) -> tuple:
-        k = (m.group, _k(m.name))
-        if k not in memo:
+    def resolve(m: _Mention, k: tuple[str, str] | None = None) -> tuple:
+        if k is None:
+            k = (m.group, _k(m.name))
+        got = memo.get(k)
+        if got is None:
             memo[k] = (None, None, "unknown", [], None)  # guards against cycles
-            memo[k] = _resolve(m, *parents.get(k, (None, None)), provs, dists, resolve,
-                               lambda x: _host(x, mentions), g)
-        return memo[k]
+            got = memo[k] = _resolve(m, *parents.get(k, (None, None)), provs, dists, resolve,
+                                     host, g, dissolved)
+        return got
 
     former = _former_names(_article_date(doc))
     out: list[LocationMention] = []
     for k, m in first.items():
-        prov, dist, status, cands, unit = resolve(m)
+        prov, dist, status, cands, unit = resolve(m, k)
         if prov is not None:
             prov = former.get(_k(prov), (prov, False))[0]
         elif m.level == "thành phố" and former.get(_k(m.name), ("", False))[1]:
@@ -1134,8 +1140,11 @@ def _host(m: _Mention, mentions: list[_Mention]) -> _Mention | None:
     return best
 
 
+_RESOLVABLE = frozenset({"district", "commune", "commune_2025"})  # tiers :func:`_resolve` narrows
+
+
 def _resolve(m: _Mention, p: str | None, d: str | None, provs: dict[str, str], dists: dict[str, str],
-             resolve, host, g: Gazetteer
+             resolve, host, g: Gazetteer, dissolved: _Dissolved
              ) -> tuple[str | None, str | None, str, list[str], Unit | None]:
     """Parents, status, candidates and the chosen gazetteer unit of one entry."""
     is_province = m.tier == "province" or (m.tier == "city" and any(
@@ -1160,11 +1169,18 @@ def _resolve(m: _Mention, p: str | None, d: str | None, provs: dict[str, str], d
             if p is None and len(provs) == 1:
                 p = next(iter(provs.values()))
         return p, d, "unknown", [], None
-    units = tuple(u for u in m.units if u.tier in ("district", "commune", "commune_2025"))
-    if p:
-        units = tuple(u for u in units if u.province and _k(u.province.name) == _k(p)) or units
-    if d and m.tier == "commune":
-        units = tuple(u for u in units if u.district and _k(u.district.name) == _k(d)) or units
+    units = m.units
+    if len(units) == 1:  # (most entries: the filters below keep it or fall back to it)
+        if units[0].tier not in _RESOLVABLE:
+            units = ()
+    else:
+        units = tuple(u for u in units if u.tier in _RESOLVABLE)
+        if p:
+            kp = _k(p)
+            units = tuple(u for u in units if u.province and _k(u.province.name) == kp) or units
+        if d and m.tier == "commune":
+            kd = _k(d)
+            units = tuple(u for u in units if u.district and _k(u.district.name) == kd) or units
     if not units:
         # not in the gazetteer: parents from the text, or from a same-name unit in a province
         # the article names ("thị xã Cửa Lò" → phường Cửa Lò, Nghệ An)
@@ -1186,7 +1202,7 @@ def _resolve(m: _Mention, p: str | None, d: str | None, provs: dict[str, str], d
         dist = (d or _named(dists, u.district_name)) if m.tier == "commune" else None
         if m.tier == "commune" and d is None and u.district is not None \
                 and _k(u.district.name) not in dists:
-            dist = _dissolved_district(dists, g, u) or dist
+            dist = dissolved(u) or dist
         return prov, dist, status, [], u
     # several: parents only when all candidates agree
     prov = p or _named(provs, _shared(narrowed, "province"))
@@ -1194,21 +1210,42 @@ def _resolve(m: _Mention, p: str | None, d: str | None, provs: dict[str, str], d
     return prov, dist, "ambiguous", [u.label() for u in narrowed], None
 
 
-def _dissolved_district(dists: dict[str, str], g: Gazetteer, u: Unit) -> str | None:
+class _Dissolved:
+    """:func:`_dissolved_district` for one article: the district names it states that the
+    gazetteer lacks are found once (the first time a commune asks), and the answer depends
+    only on the commune's province."""
+
+    def __init__(self, dists: dict[str, str], g: Gazetteer) -> None:
+        self.dists, self.g = dists, g
+        self.gone: list[tuple[str, frozenset[str]]] | None = None  # (name, its provinces)
+        self.by_province: dict[Unit | None, str | None] = {}
+
+    def __call__(self, u: Unit) -> str | None:
+        prov = u.province
+        if prov in self.by_province:
+            return self.by_province[prov]
+        if self.gone is None:
+            self.gone = []
+            for name in self.dists.values():
+                is_district, where = _name_info(self.g, name)
+                if not is_district:
+                    self.gone.append((name, where))
+        got = self.by_province[prov] = _dissolved_district(self.gone, prov) if self.gone \
+            else None
+        return got
+
+
+def _dissolved_district(gone: list[tuple[str, frozenset[str]]], prov: Unit | None
+                        ) -> str | None:
     """The one district the article names that the gazetteer no longer has (merged away before
     its snapshot: "thị xã Cửa Lò" joined thành phố Vinh in 2025). A commune whose gazetteer
     district the article never names was, at the time of writing, in that district — provided
-    the name survives, if anywhere, in the commune's own province (phường Cửa Lò, Nghệ An)."""
-    prov = u.province
+    the name survives, if anywhere, in the commune's own province (phường Cửa Lò, Nghệ An).
+    ``gone``: the district names of the article that no pre-2025 district has, with the
+    provinces of any unit so named; ``prov``: the commune's province."""
     here = {prov.name} | {s.name for s, _ in prov.successors} if prov is not None else set()
-    gone = []
-    for name in dists.values():
-        is_district, where = _name_info(g, name)
-        if is_district:
-            continue
-        if not where or where & here:
-            gone.append(name)
-    return gone[0] if len(gone) == 1 else None
+    names = [name for name, where in gone if not where or where & here]
+    return names[0] if len(names) == 1 else None
 
 
 # name → (gazetteer, whether it is a pre-2025 district, provinces of any unit so named); the

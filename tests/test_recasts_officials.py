@@ -91,3 +91,73 @@ def test_sentence_shortcuts(words: list[str]) -> None:
             if n > 8:
                 break
         assert s.name_run(i) == n
+
+
+# --- match_key (normalize.py) and the lone-title test of _merge_titles ------------------------
+
+from extractor import normalize as N  # noqa: E402
+
+_KEY_CHARS = st.sampled_from(
+    list("aAzZ09 ,.;:-–—/\"“”‘’'«»„`()!?…\n\t\u00a0\u2009\u3000\x1c\x1d\x1f\u00adß")
+    + ["hoà", "Uỷ", "thuý", "Huế", "Đ", "İ", "ŉ", "Σ", "ﬁ", "\u0301", "\u0323", "x\u0300",
+       "𝐀", "²", "½", "٣", "\u200b", "HĐND", "TP."])
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(_KEY_CHARS, max_size=25).map("".join))
+def test_match_key_fast_path(text: str) -> None:
+    """match_key gives what its plain definition gives, on mixed punctuation and spaces."""
+    assert N.match_key(text) == N._match_key_reference(text)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(max_size=30))
+def test_match_key_any_text(text: str) -> None:
+    assert N.match_key(text) == N._match_key_reference(text)
+
+
+def test_alnum_is_no_edge_char() -> None:
+    """A letter or digit (str.isalnum) is never ``[\\p{P}\\s]``, and each of NFC and casefold
+    keeps one in every character that is: the premises of match_key's edge shortcut and of the
+    lone-title test in _merge_titles."""
+    edge = regex.compile(r"[\p{P}\s]")
+    quotes = set("\"“”‘’'«»„`")
+    for cp in range(0x110000):
+        c = chr(cp)
+        if c.isalnum():
+            assert edge.match(c) is None, hex(cp)
+            assert c not in quotes
+            assert any(x.isalnum() for x in unicodedata.normalize("NFC", c)), hex(cp)
+            assert any(x.isalnum() for x in c.casefold()), hex(cp)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(_KEY_CHARS, min_size=1, max_size=20).map("".join))
+def test_lone_title_kept(title: str) -> None:
+    """A title starting with a letter or digit has a non-empty key."""
+    if title[:1].isalnum():
+        assert O._title_key(title)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_KEY_CHARS, max_size=30).map("".join), st.integers(0, 50),
+       st.lists(st.integers(0, 200), max_size=12))
+def test_toks_pos_cursor(text: str, offset: int, asks: list[int]) -> None:
+    """_Toks.pos, moved back and forth, gives the running sums of the parts' lengths."""
+    toks = O._tokens(text, offset)
+    sums = [offset]
+    for part in toks.parts:
+        sums.append(sums[-1] + len(part))
+    for k in asks:
+        k %= len(toks.parts) + 1
+        assert toks.pos(k) == sums[k]
+
+
+def test_lower_memo_bounded() -> None:
+    """The token-key memo gives str.lower and never holds more than _LOWER_MAX entries."""
+    memo = O._LowerMemo()
+    for i in range(O._LOWER_MAX + 10):
+        word = f"ĐƯỜNG{i}Σ"
+        assert memo[word] == word.lower()
+        assert len(memo) <= O._LOWER_MAX
+    assert O._tokens("Ông NGUYỄN Văn A", 0).keys == ["ông", "nguyễn", "văn", "a"]

@@ -16,6 +16,8 @@ from functools import lru_cache
 
 import regex
 
+from .patterns import holds_split_only_space
+
 # Tone marks as combining characters (NFD).
 _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
 _SPACE_LIKE = {"\u00a0", "\u2007", "\u202f", "\u2000", "\u2001", "\u2002", "\u2003", "\u2004",
@@ -201,7 +203,36 @@ def normalize(text: str) -> NormalizedText:
 
 def match_key(s: str) -> str:
     """The comparison key of FACTS.md: NFC, tone placement, casefold, quotes/edge punctuation
-    stripped, spaces collapsed."""
+    stripped, spaces collapsed (:func:`_match_key_reference`, the plain definition).
+
+    Unless the text holds one of ``SPLIT_ONLY_SPACES`` (then the regex module's and Python's
+    whitespace agree): a dash gets spaces put around it by ``str.replace`` (the runs it would
+    have swallowed are collapsed next anyway), ``str.split`` collapses and strips the spaces,
+    and the edge pattern runs only where an end is no letter or digit (one that is, is no
+    ``[\\p{P}\\s]``)."""
+    s = fold_tones(unicodedata.normalize("NFC", s)).casefold()
+    if holds_split_only_space(s):
+        return _key_tail(s)
+    s = _KEY_QUOTES_STD.sub("", s)
+    for dash in _KEY_DASH_CHARS:
+        if dash in s:
+            s = s.replace(dash, f" {dash} ")
+    s = " ".join(s.split())
+    if s and s[0].isalnum() and s[-1].isalnum():
+        return s
+    return _KEY_EDGES.sub("", s)
+
+
+def _key_tail(s: str) -> str:
+    """match_key's regex steps on the casefolded text."""
+    s = _KEY_QUOTES.sub("", s)
+    s = _KEY_DASH.sub(r" \1 ", s)
+    s = _KEY_SPACES.sub(" ", s).strip()
+    return _KEY_EDGES.sub("", s)
+
+
+def _match_key_reference(s: str) -> str:
+    """The plain definition of :func:`match_key` (kept for the equivalence test)."""
     s = fold_tones(unicodedata.normalize("NFC", s))
     s = s.casefold()
     s = _KEY_QUOTES.sub("", s)
@@ -213,6 +244,8 @@ def match_key(s: str) -> str:
 
 # match_key's patterns, compiled once (it runs for every fact resolve compares)
 _KEY_QUOTES = regex.compile(r"[\"“”‘’'«»„`]")
+_KEY_QUOTES_STD = re.compile(_KEY_QUOTES.pattern)  # literals only: the same matches
+_KEY_DASH_CHARS = "-–—/"  # _KEY_DASH's group
 _KEY_DASH = regex.compile(r"\s*([-–—/])\s*")
 _KEY_SPACES = regex.compile(r"\s+")
 _KEY_EDGES = regex.compile(r"^[\p{P}\s]+|[\p{P}\s]+$")

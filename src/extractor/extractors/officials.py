@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
-from itertools import accumulate, compress, count, repeat
+from itertools import compress, count, repeat
 from operator import contains
 from typing import Callable, Container, Iterable, NamedTuple
 
@@ -58,7 +58,7 @@ class _Toks:
     """A sentence's tokens as columns (one list per field), built by :func:`_tokens` in C loops;
     rules index the columns directly instead of reading a field of a per-token object."""
 
-    __slots__ = ("texts", "keys", "nls", "parts", "offset", "_bounds")
+    __slots__ = ("texts", "keys", "nls", "parts", "offset", "_at", "_pos")
 
     def __init__(self, texts: list[str], keys: list[str], nls: list[bool],
                  parts: list[str], offset: int) -> None:
@@ -67,16 +67,22 @@ class _Toks:
         self.nls = nls  # a line break separates the token from the previous one
         self.parts = parts  # [gap, token, …, gap] as split() gave them
         self.offset = offset  # of the text
-        self._bounds: list[int] | None = None
+        # a cursor into parts for pos(): pos(_at) == _pos
+        self._at = 0
+        self._pos = offset
 
-    @property
-    def bounds(self) -> list[int]:
-        """Token i spans bounds[2i+1]:bounds[2i+2] (bounds[0]: the offset): running sums of
-        the parts' lengths, summed when a mention first asks (most sentences have none)."""
-        b = self._bounds
-        if b is None:
-            b = self._bounds = list(accumulate(map(len, self.parts[:-1]), initial=self.offset))
-        return b
+    def pos(self, k: int) -> int:
+        """``offset`` plus the length of ``parts[:k]``: token i spans pos(2i+1):pos(2i+2).
+        Moved from the previous call's ``k`` (the spans a sentence asks for mostly ascend),
+        by one join of the parts between, which sums their lengths in C without building a
+        list of running sums (most tokens are never asked about)."""
+        at = self._at
+        if k >= at:
+            self._pos += len("".join(self.parts[at:k]))
+        else:
+            self._pos -= len("".join(self.parts[k:at]))
+        self._at = k
+        return self._pos
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -327,7 +333,25 @@ def _tokens(text: str, offset: int, plain: bool | None = None) -> _Toks:
     texts = parts[1::2]
     nls = (list(map(contains, parts[:-1:2], repeat("\n"))) if "\n" in text
            else [False] * len(texts))
-    return _Toks(texts, list(map(str.lower, texts)), nls, parts, offset)
+    return _Toks(texts, list(map(_LOWER.__getitem__, texts)), nls, parts, offset)
+
+
+class _LowerMemo(dict[str, str]):
+    """``str.lower`` of token texts, memoised: a few thousand syllables make up nearly all the
+    tokens, and a hit (one dict look-up in C, whose key then carries its hash into the later
+    set look-ups) is cheaper than lowering a non-ASCII string. Bounded: emptied when full."""
+
+    __slots__ = ()
+
+    def __missing__(self, text: str) -> str:
+        if len(self) >= _LOWER_MAX:
+            self.clear()
+        key = self[text] = text.lower()
+        return key
+
+
+_LOWER_MAX = 16384
+_LOWER = _LowerMemo()
 
 
 class _Places:
@@ -660,9 +684,9 @@ class _Sentence:
         name = " ".join(tx[name_i:name_i + name_n])
         if anchored and name_n >= 2:
             self.known.add(name.lower())  # doc.norm is tone-folded already
-        b = self.toks.bounds  # token x spans b[2x+1]:b[2x+2]
-        out.append(_Mention(name, b[2 * name_i + 1], b[2 * (name_i + name_n)], hon, rank,
-                            [(b[2 * a + 1], b[2 * b_]) for a, b_ in titles], anchored))
+        pos = self.toks.pos  # token x spans pos(2x+1):pos(2x+2)
+        out.append(_Mention(name, pos(2 * name_i + 1), pos(2 * (name_i + name_n)), hon, rank,
+                            [(pos(2 * a + 1), pos(2 * b_)) for a, b_ in titles], anchored))
         return j
 
     def skip_apposition(self, k: int) -> int:
@@ -808,7 +832,9 @@ def _merge_titles(titles: list[str]) -> list[str]:
     is a shorter form of another ("Bí thư Huyện ủy" < "Bí thư Huyện ủy Hàm Thuận Nam",
     "Chủ tịch HĐND huyện" = "Chủ tịch Hội đồng nhân dân huyện"; CONVENTIONS.md)."""
     if len(titles) < 2:  # most people: nothing to merge (the rule below keeps a lone title)
-        return [t for t in titles if _title_key(t)]
+        # whose key is not empty: a title that starts with a letter or digit has one (each
+        # step of the key keeps a letter or digit), so only other titles need their key
+        return [t for t in titles if t[:1].isalnum() or _title_key(t)]
     best: dict[str, str] = {}
     for t in titles:
         k = _title_key(t)

@@ -107,22 +107,7 @@ def test_case_classes_are_what_a_scan_of_the_bmp_per_letter_finds() -> None:
     assert any(len(v) > 16 for v in per_letter.values())  # some letter takes more than its pair
 
 
-# -- resolution (round 6): per-entry work done once per article or skipped for one candidate --
-
-def _narrow_definition(units: tuple, provs: dict, dists: dict) -> tuple:
-    """``_narrow`` as written before its one-candidate shortcut."""
-    k = locations._k
-    old = tuple(u for u in units if not u.current) or units
-    if dists:
-        d = tuple(u for u in old if u.district is not None and k(u.district.name) in dists)
-        if d:
-            return d
-    if provs:
-        p = tuple(u for u in old if u.province is not None and k(u.province.name) in provs)
-        if p:
-            return p
-    return old
-
+# -- resolution: the article's dissolved districts looked up once per article --
 
 def _dissolved_definition(dists: dict, g, u) -> str | None:  # type: ignore[no-untyped-def]
     """``_dissolved_district`` as written before the per-article split."""
@@ -143,16 +128,6 @@ def _sample_units() -> list:
     g = gazetteer()
     units = [u for u in g.units if u.tier in ("commune", "commune_2025", "district")]
     return units[::97][:150]
-
-
-def test_narrow_of_one_candidate_equals_the_definition() -> None:
-    k = locations._k
-    for u in _sample_units():
-        names = [x.name for x in (u.district, u.province) if x is not None] + ["Nơi Khác"]
-        for provs in ({}, {k(n): n for n in names[1:]}, {k(names[0]): names[0]}):
-            for dists in ({}, {k(names[0]): names[0]}, {"nơi khác": "Nơi Khác"}):
-                assert locations._narrow((u,), provs, dists) == \
-                    _narrow_definition((u,), provs, dists)
 
 
 def test_dissolved_per_article_equals_the_definition() -> None:

@@ -246,3 +246,18 @@ def test_a_worker_dying_on_an_article_fails_that_article_only(archive: Path, ref
     s = run_module.run([archive], db, workers=2)
     assert (s.articles, s.skipped, s.errors) == (1, N_ARTICLES - 1, [])
     assert snapshot(db) == snapshot(reference)
+
+
+def test_workers_that_cannot_start_stop_the_run_with_a_clear_error(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workers dying at start (no memory, a database they cannot open) are no article's fault:
+    rather than retry every article alone in a new pool, the run stops after a few pools, says
+    why, and leaves the database to a re-run."""
+    import extractor.run as run_module
+
+    monkeypatch.setattr(run_module, "_start_writer", lambda *args: os._exit(1))
+    s = run_module.run([ROOT / "corpus"], tmp_path / "facts.db", workers=2)
+    assert s.interrupted and s.articles == 0
+    assert [(src, reason.split(":")[0]) for src, _, reason in s.errors] == [
+        ("run", f"worker processes die as they start ({run_module._MAX_BARREN_POOLS} pools in a row)")]
+    assert db_rows(tmp_path / "facts.db", "SELECT status FROM runs") == [("interrupted",)]

@@ -276,6 +276,10 @@ def run(paths: Sequence[str | Path], db_path: str | Path, *, workers: int = 1,
             _run_parallel(todo(), workers, Path(db_path), index.on, stored_chunk)
     except KeyboardInterrupt:
         summary.interrupted = True
+    except WorkersDying as e:  # stopped short like an interrupt: a re-run resumes
+        summary.interrupted = True
+        summary.errors.append(("run", None, str(e)))
+        record_error(db, run_id, "run", None, str(e))
     finally:
         group.commit()  # whole articles only: a half-written one was rolled back to its savepoint
     try:
@@ -345,13 +349,43 @@ def _run_parallel(records: Iterable[SourceRecord], workers: int, db_path: Path, 
     tasks = _Tasks(iter(records))
     try:
         with _ctrl_c_deferred() as stop:
-            broken = True
-            while broken:
+            broken, barren = False, 0
+            while True:
                 with ProcessPoolExecutor(max_workers=workers, initializer=_start_writer,
                                          initargs=(str(db_path), index_on, os.getpid())) as pool:
+                    if broken and not _starts(pool):
+                        barren += 1
+                        if barren == _MAX_BARREN_POOLS:
+                            raise WorkersDying(
+                                f"worker processes die as they start ({barren} pools in a row): "
+                                "memory? the database? the run stops")
+                        continue
+                    barren = 0
                     broken = _feed(pool, tasks, window, stored, stop)
+                if not broken:
+                    return
     finally:
         gc.unfreeze()  # the caller's process collects as before
+
+
+class WorkersDying(RuntimeError):
+    """Worker processes of a parallel run die whatever they are given: not one article's fault."""
+
+
+# New pools in a row whose workers die before a first trivial task comes back, before the run
+# stops: after a worker died, a new pool is first asked for its pid, so an article is blamed
+# only when workers do start (one dying alone on an article broke one pool; workers that cannot
+# start break every pool).
+_MAX_BARREN_POOLS = 8
+
+
+def _starts(pool: ProcessPoolExecutor) -> bool:
+    """Whether the pool's workers start and run a task."""
+    try:
+        pool.submit(os.getpid).result()
+    except BrokenProcessPool:
+        return False
+    return True
 
 
 @dataclass

@@ -233,13 +233,7 @@ def _key_tail(s: str) -> str:
 
 def _match_key_reference(s: str) -> str:
     """The plain definition of :func:`match_key` (kept for the equivalence test)."""
-    s = fold_tones(unicodedata.normalize("NFC", s))
-    s = s.casefold()
-    s = _KEY_QUOTES.sub("", s)
-    s = _KEY_DASH.sub(r" \1 ", s)
-    s = _KEY_SPACES.sub(" ", s).strip()
-    s = _KEY_EDGES.sub("", s)
-    return s
+    return _key_tail(fold_tones(unicodedata.normalize("NFC", s)).casefold())
 
 
 # match_key's patterns, compiled once (it runs for every fact resolve compares)

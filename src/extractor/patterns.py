@@ -65,10 +65,36 @@ def stdlib_class(prop: str) -> str:
     tables. Hot scans run on the stdlib engine, which scans faster, and match exactly what the
     regex pattern matches on text without astral characters (ruling those out is the caller's
     part)."""
-    bmp = "".join(map(chr, range(0x10000)))  # the character at index i is chr(i)
     return "[" + "".join(
         _in_class(m[0]) if len(m[0]) < 3 else f"{_in_class(m[0][0])}-{_in_class(m[0][-1])}"
-        for m in regex.finditer(prop + "+", bmp)) + "]"
+        for m in regex.finditer(prop + "+", _bmp())) + "]"
+
+
+@lru_cache(maxsize=1)
+def _bmp() -> str:
+    """Every BMP character in code point order (the character at index i is chr(i))."""
+    return "".join(map(chr, range(0x10000)))
+
+
+def case_variants(chars: Iterable[str]) -> dict[str, str]:
+    """For each character, the BMP characters the regex module's case-insensitive match takes
+    for it, in code point order. One scan of the BMP finds those any of them takes (``(?i)`` of
+    a class takes a character when it takes it for one of the members); each character then
+    tries only those few, instead of scanning the BMP once per character."""
+    chars = set(chars)
+    near = [m[0] for m in regex.finditer(
+        "(?i)[" + "".join(regex.escape(c) for c in sorted(chars)) + "]", _bmp())]
+    return {c: "".join(filter(regex.compile(f"(?i:{regex.escape(c)})").fullmatch, near))
+            for c in chars}
+
+
+def odd_chars(words: list[str]) -> frozenset[str]:
+    """The BMP characters that the regex module matches case-insensitively to a character of
+    the lower-case ``words`` without lower-casing to exactly that character ("ſ" is an "s" to
+    it, "İ" lower-cases to two characters). On text without them and without astral
+    characters, a case-insensitive match of a word holds that word in the lower-cased text."""
+    return frozenset(c for x, takes in case_variants(set("".join(words)) - {" "}).items()
+                     for c in takes if c.lower() != x)
 
 
 def _in_class(chars: str) -> str:

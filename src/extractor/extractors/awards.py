@@ -28,8 +28,8 @@ import regex
 from ..document import Document
 from ..models import AwardTally, Sentence
 from ..normalize import match_key
-from ..patterns import bmp_only, holds_split_only_space, stdlib_class, word_trie
-from .models import REGEX_SPACE, odd_chars, sentence_pieces
+from ..patterns import bmp_only, holds_split_only_space, odd_chars, stdlib_class, word_trie
+from .models import REGEX_SPACE, sentence_pieces
 
 
 @lru_cache(maxsize=8192)
@@ -209,7 +209,7 @@ def _prefilter_keys(words: tuple[str, ...]) -> tuple[tuple[str, tuple[tuple[str,
 # then confirmed by the pattern itself at that position, so the matches are the pattern's own.
 # The twin's hits being a superset needs the lower-cased text to keep every offset (no
 # character's lower case is longer) and every character the pattern takes for one of its
-# letters case-insensitively to lower-case to that very letter: :func:`models.odd_chars` finds,
+# letters case-insensitively to lower-case to that very letter: :func:`..patterns.odd_chars` finds,
 # over the BMP, the few that do not ("ſ" is an "s" to the regex module, "İ" lower-cases to two
 # characters), and a document holding one of them, or an astral character, keeps to the plain
 # scans.

@@ -39,7 +39,7 @@ from ..gazetteer import (
     loose_key,
 )
 from ..models import LocationMention, Sentence
-from ..patterns import bmp_only, stdlib_class, word_trie
+from ..patterns import bmp_only, case_variants, stdlib_class, word_trie
 from ..resources import ResourceError, load_tsv
 
 VILLAGE_LEVELS = frozenset({"thôn", "bản", "làng", "ấp", "xóm", "buôn", "sóc", "khóm"})
@@ -211,18 +211,9 @@ def _std_pats() -> _Pats:
 
 
 def _case_classes(letters: set[str]) -> dict[str, str]:
-    """Each letter's class of the BMP characters regex's ``(?i)`` matches for it (in code point
-    order). One scan of the BMP finds the characters any of the letters takes (``(?i)`` of a
-    class takes a character when it takes it for one of the members); each letter then tries
-    only those few, instead of scanning the BMP once per letter."""
-    bmp = "".join(map(chr, range(0x10000)))
-    hits = [m[0] for m in regex.finditer(
-        "(?i)[" + "".join(regex.escape(c) for c in sorted(letters)) + "]", bmp)]
-    out = {}
-    for c in letters:
-        takes = regex.compile(f"(?i:{regex.escape(c)})").fullmatch
-        out[c] = "[" + "".join(f"\\u{ord(h):04x}" for h in hits if takes(h)) + "]"
-    return out
+    """Each letter's stdlib class of the BMP characters regex's ``(?i)`` matches for it."""
+    return {c: "[" + "".join(f"\\u{ord(h):04x}" for h in takes) + "]"
+            for c, takes in case_variants(letters).items()}
 
 
 def _std_trigger_body(sp: str) -> str:

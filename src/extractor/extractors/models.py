@@ -21,7 +21,7 @@ import regex
 from ..document import Document
 from ..models import NamedModel, Sentence
 from ..normalize import match_key
-from ..patterns import bmp_only, holds_split_only_space, stdlib_class
+from ..patterns import bmp_only, holds_split_only_space, odd_chars, stdlib_class
 
 
 @lru_cache(maxsize=8192)
@@ -90,7 +90,7 @@ class _Lexicon:
     not_model_set: frozenset[str]
     not_model_heads: tuple[str, ...]  # each not_model word + " ": one ``startswith`` call
     list_intro_keys: tuple[str, ...]  # each list_intro word holds one (lower case)
-    list_intro_odd: frozenset[str]  # see :func:`odd_chars`
+    list_intro_odd: frozenset[str]  # see :func:`..patterns.odd_chars`
     generic: frozenset[str]
     # stop | trigger (| single_stop): where a name ends, one match instead of two or three
     list_end: regex.Pattern[str]
@@ -150,19 +150,6 @@ def _shortest_cover(words: list[str]) -> tuple[str, ...]:
         if not any(k in w for k in keys):
             keys.append(w)
     return tuple(keys)
-
-
-def odd_chars(words: list[str]) -> frozenset[str]:
-    """The BMP characters that the regex module matches case-insensitively to a character of
-    the lower-case ``words`` without lower-casing to exactly that character ("ſ" is an "s" to
-    it, "İ" lower-cases to two characters). On text without them and without astral
-    characters, a case-insensitive match of a word holds that word in the lower-cased text."""
-    letters = set("".join(words)) - {" "}
-    bmp = "".join(map(chr, range(0x10000)))
-    cls = "[" + "".join(map(regex.escape, sorted(letters))) + "]"
-    near = "".join(sorted(set(regex.findall(cls, bmp, flags=regex.I))))  # a few hundred
-    return frozenset(c for x in letters for c in regex.findall(regex.escape(x), near, flags=regex.I)
-                     if c.lower() != x)
 
 
 def may_hold(text: str, keys: tuple[str, ...], odd: frozenset[str]) -> bool:

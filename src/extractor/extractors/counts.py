@@ -16,10 +16,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import Any, Literal
+from typing import Any
 
 import regex
-from pydantic import BaseModel, Field
 
 from ..document import Document
 from ..models import CountMention
@@ -28,6 +27,7 @@ from ..numbers import (NUMBER, digit_words, multipliers, parse_number, parse_num
                        word_number_pattern)
 from ..patterns import bmp_only, stdlib_class, word_trie
 from ..resources import ResourceError, validated
+from ..resources.rows import CountExclusionRow, CountQualifierRow, CountUnitRow
 
 _L = r"\p{L}\p{M}"  # letters with their marks
 _WORD_END = rf"(?![{_L}\p{{N}}])"
@@ -78,27 +78,6 @@ _SPACES = regex.compile(r"\s+")
 _YEAR_RE = regex.compile(r"19\d\d|20\d\d")
 _DIGIT_BEFORE = regex.compile(r"\d[ \t]+$", regex.REVERSE)  # a digit number right before a word
 _FROM_RE = regex.compile(rf"(?<![{_L}])từ\s+$", _BACK)  # "từ 3 đến 5 thành viên"
-
-Kind = Literal["noun", "place", "measure", "currency"]
-
-
-class _UnitRow(BaseModel):
-    unit: str = Field(min_length=1)
-    kind: Kind
-    attach: Literal["yes", "no"]
-    canonical: str = Field(min_length=1)
-
-
-class _ExclusionRow(BaseModel):
-    word: str = Field(min_length=1)
-    kind: Literal["after", "not_noun", "before", "before_ok", "distributive", "before_nam",
-                  "award_context", "award_unit", "quantity_verb", "before_cap", "threshold"]
-
-
-class _QualifierRow(BaseModel):
-    word: str = Field(min_length=1)
-    qualifier: Literal["more_than", "nearly", "about", "at_least", "less_than"]
-
 
 @dataclass(frozen=True)
 class _Unit:
@@ -258,13 +237,13 @@ def _after_free(units: list[str], after: list[str]) -> frozenset[str]:
 
 @cache
 def _lexicon() -> _Lexicon:
-    units = validated("count_units.tsv", _UnitRow)
-    excl = validated("count_exclusions.tsv", _ExclusionRow)
-    quals = validated("count_qualifiers.tsv", _QualifierRow)
+    units = validated("count_units.tsv", CountUnitRow)
+    excl = validated("count_exclusions.tsv", CountExclusionRow)
+    quals = validated("count_qualifiers.tsv", CountQualifierRow)
     by_kind: dict[str, list[str]] = {}
     for e in excl:
         by_kind.setdefault(e.kind, []).append(e.word)
-    for k in _ExclusionRow.model_fields["kind"].annotation.__args__:  # type: ignore[union-attr]
+    for k in CountExclusionRow.model_fields["kind"].annotation.__args__:  # type: ignore[union-attr]
         if not by_kind.get(k):
             raise ResourceError(f"count_exclusions.tsv: no entry of kind {k}")
     table = {_key(u.unit): _Unit(u.kind, _key(u.unit) if u.canonical == "-" else _key(u.canonical))
@@ -520,7 +499,8 @@ def _count(s: _Sent, start: int, end: int, nums: list[str], of_txt: str | None,
     nothing. The cheap context checks run before the numbers are parsed: most candidates fail
     them."""
     sent, std = s.text, s.std
-    pos, mult, extra = end, 1, 0
+    pos, mult = end, 1
+    extra: int | float = 0
     space = sent[pos:pos + 1].isspace()  # (both patterns open with \s+)
     if not space:
         mm = None

@@ -499,8 +499,8 @@ def _candidates(doc: Document, lo: int, hi: int) -> list[_Cand]:
         if mn is None or n is None or not 1 <= n <= 11:
             continue
         y = _int(m["y"])
-        a, b = ((13 - n, 12) if m["h"] and m["h"].casefold() == "cuối" else (1, n))
-        add(mn.start(), m.end(), _Point(y, a), _Point(y, b), ctx=y is None)
+        m_first, m_last = ((13 - n, 12) if m["h"] and m["h"].casefold() == "cuối" else (1, n))
+        add(mn.start(), m.end(), _Point(y, m_first), _Point(y, m_last), ctx=y is None)
     for m in p.quarter.finditer(text, lo, hi):
         q, y = _ROMAN[m["q"]], _int(m["y"])
         add(m.start(), m.end(), _Point(y, 3 * q - 2), _Point(y, 3 * q), ctx=y is None)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
@@ -732,7 +733,8 @@ def _bare_provinces(sc: _Scan, doc: Document) -> None:
     after = bisect.bisect_right
     titles, odd = _province_titles(g)
     if odd.search(text) is None:
-        runs = _candidate_runs(sc, doc, titles)
+        runs: Iterable[tuple[Sentence, re.Match[str] | regex.Match[str]]] = _candidate_runs(
+            sc, doc, titles)
     else:  # every run of every sentence
         runs = ((s, r) for s in doc.sentences for r in sc.p.run.finditer(text, s.start, s.end))
     # ~110 runs per article, ~3 of them provinces or followed by a dash (the ones
@@ -875,13 +877,17 @@ def _province_titles(g: Gazetteer) -> tuple[re.Pattern[str], re.Pattern[str]]:
             else:
                 spans.append([cp, cp])
         odd = "[^" + "".join(f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in spans) + "]"
-        titles = re.compile(word_trie(_TITLE_AT.sub(lambda m: m[0].upper(), k) for k in keys))
+        titles = re.compile(word_trie([_TITLE_AT.sub(_upper, k) for k in keys]))
         return titles, re.compile(odd)
 
     return g.derived("locations: province titles", build)
 
 
 _TITLE_AT = re.compile(r"(?:^|(?<=[ -]))[^ -]")
+
+
+def _upper(m: re.Match[str]) -> str:
+    return m[0].upper()
 
 
 def _province_table(g: Gazetteer) -> dict[str, tuple[bool, tuple[Unit, ...]]]:

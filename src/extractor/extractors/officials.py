@@ -109,7 +109,7 @@ class _Lexicon:
         for v in self.index.values():
             for ws, value in v:
                 if len(ws) > 1:
-                    self.longer.setdefault(ws[:2], []).append((ws, value))
+                    self.longer.setdefault((ws[0], ws[1]), []).append((ws, value))
                 else:
                     self.single.setdefault(ws[0], (1, value))
 

@@ -323,7 +323,8 @@ def summarise(r: dict[str, Any]) -> dict[str, Any]:
 
 
 def table(s: dict[str, Any], label: str) -> str:
-    lines = [f"## {label}: {s['articles']} articles, {s['megabytes']} MB",
+    lines = [f"## {label}: {s['articles']} articles, {s['megabytes']} MB, "
+             f"{s.get('build', 'pure Python')} build",
              "", "| pass | articles/s | MB/s | ms/article (wall) | CPU ms/article | × floor (wall / CPU) "
              "| × ner() (wall / per-core CPU) | peak RSS MB |",
              "|---|---|---|---|---|---|---|---|"]
@@ -415,6 +416,9 @@ def main(argv: list[str] | None = None) -> int:
         if a.ner_sample:
             raw["ner"] = _spawn("ner", a.paths, t, sample=a.ner_sample)
     s = summarise(raw)
+    from extractor.build_info import build
+
+    s["build"] = build()  # pure Python, or compiled by mypyc (EXTRACTOR_COMPILE=1 pip install .)
     a.out.mkdir(parents=True, exist_ok=True)
     dest = a.out / f"throughput-{label}.json"
     dest.write_text(json.dumps({"label": label, "paths": a.paths, "cpus": os.cpu_count(),

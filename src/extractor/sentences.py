@@ -83,7 +83,7 @@ def _tokenizer() -> Any:
     """underthesea's sentence tokenizer with its abbreviation set, scanning by jumps."""
     ut = _underthesea_sent_tokenize()
 
-    class _JumpingPunkt(ut.PunktSentenceTokenizer):  # type: ignore[misc]
+    class _JumpingPunkt(ut.PunktSentenceTokenizer):  # type: ignore[misc,name-defined]
         def sentences_from_text(self, text: str) -> list[str]:
             """underthesea's sentences: the text at :meth:`sentence_bounds`."""
             return [text[a:b] for a, b in self.sentence_bounds(text)]

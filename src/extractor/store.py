@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from functools import cache
@@ -107,19 +107,19 @@ def write_transaction(db: sqlite_utils.Database) -> Iterator[None]:
 
 def ensure_schema(db: sqlite_utils.Database, *, defer_indexes: bool = False) -> None:
     if "articles" not in db.table_names():
-        db["articles"].create({
+        db.table("articles").create({
             "article_id": str, "source": str, "url": str, "encoding": str, "content_hash": str,
             "pipeline_version": str, "schema_version": int, "title": str, "published": str,
             "authors": str, "event_date": str, "province": str, "province_2025": str, "text": str,
             "n_facts": int, "processed_at": str,
         }, pk="article_id")
     if "segments" not in db.table_names():
-        db["segments"].create({"article_id": str, "idx": int, "kind": str, "start": int,
+        db.table("segments").create({"article_id": str, "idx": int, "kind": str, "start": int,
                                "end": int, "duplicate_of": int},
                               pk=("article_id", "idx"),
                               foreign_keys=[("article_id", "articles", "article_id")])
     if "sentences" not in db.table_names():
-        db["sentences"].create({"article_id": str, "idx": int, "start": int, "end": int,
+        db.table("sentences").create({"article_id": str, "idx": int, "start": int, "end": int,
                                 "segment": int, "in_caption": int, "in_title": int},
                                pk=("article_id", "idx"),
                                foreign_keys=[("article_id", "articles", "article_id")])
@@ -129,26 +129,26 @@ def ensure_schema(db: sqlite_utils.Database, *, defer_indexes: bool = False) -> 
             spec.update({c: _TYPES[c] for c in cols})
             if table == "counts":
                 spec["value"] = float
-            db[table].create(spec, pk=("article_id", "idx"),
+            db.table(table).create(spec, pk=("article_id", "idx"),
                              foreign_keys=[("article_id", "articles", "article_id")])
     if "places" not in db.table_names():
         # the administrative units the corpus touched, one row per resolved unit
-        db["places"].create({"place_id": str, "level": str, "name": str, "district": str,
+        db.table("places").create({"place_id": str, "level": str, "name": str, "district": str,
                              "province": str, "code": str, "unit_2025": str, "province_2025": str},
                             pk="place_id")
     if "runs" not in db.table_names():
-        db["runs"].create({"id": int, "started_at": str, "finished_at": str, "version": str,
+        db.table("runs").create({"id": int, "started_at": str, "finished_at": str, "version": str,
                            "inputs": str, "articles": int, "skipped": int, "errors": int,
                            "facts": str, "seconds": float, "status": str}, pk="id")
     if "errors" not in db.table_names():
-        db["errors"].create({"id": int, "run_id": int, "source": str, "record": str,
+        db.table("errors").create({"id": int, "run_id": int, "source": str, "record": str,
                              "reason": str, "at": str}, pk="id",
                             foreign_keys=[("run_id", "runs", "id")])
     # lookups by article use the (article_id, idx) primary key's index; no second index needed
     if "articles_fts" not in db.table_names():
         # a new database written by a bulk load gets its index and triggers at the end
         defer = defer_indexes and not has_articles(db)
-        db["articles"].enable_fts(_FTS_COLUMNS, create_triggers=not defer, tokenize=_FTS_TOKENIZE)
+        db.table("articles").enable_fts(_FTS_COLUMNS, create_triggers=not defer, tokenize=_FTS_TOKENIZE)
     for name, sql in VIEWS.items():
         db.execute(f"CREATE VIEW IF NOT EXISTS [{name}] AS {sql}")
     if not bulk_load_pending(db):
@@ -161,7 +161,7 @@ def has_articles(db: sqlite_utils.Database) -> bool:
 
 def _create_fact_indexes(db: sqlite_utils.Database) -> None:
     for table, col in FACT_INDEXES:
-        db[table].create_index([col], if_not_exists=True)
+        db.table(table).create_index([col], if_not_exists=True)
 
 
 def bulk_load_pending(db: sqlite_utils.Database) -> bool:
@@ -191,7 +191,7 @@ def finish_bulk_load(db: sqlite_utils.Database, *, indexed: bool = False) -> boo
             _create_fts_triggers(db)
         return True
     # replace=True drops the index table, creates it with triggers and fills it from articles
-    db["articles"].enable_fts(_FTS_COLUMNS, create_triggers=True, tokenize=_FTS_TOKENIZE,
+    db.table("articles").enable_fts(_FTS_COLUMNS, create_triggers=True, tokenize=_FTS_TOKENIZE,
                               replace=True)
     return True
 
@@ -320,21 +320,23 @@ def packed_rows(rec: ArticleFacts, version: str) -> PackedRows:
         facts = getattr(rec, table)
         if not facts:
             continue
-        get, convert = _fact_layout(type(facts[0]), table)
+        model: type[BaseModel] = type(facts[0])
+        get, convert = _fact_layout(model, table)
         rows = []
         for i, f in enumerate(facts):
             d = f.__dict__
-            vals = get(d)
+            vals: Sequence[Any] = get(d)
             if convert:
-                vals = list(vals)
+                cells = list(vals)
                 for j in convert:
-                    v = vals[j]
+                    v = cells[j]
                     if type(v) is bool:
-                        vals[j] = int(v)
+                        cells[j] = int(v)
                     elif type(v) is list and not v:
-                        vals[j] = "[]"
+                        cells[j] = "[]"
                     elif type(v) not in _PLAIN:
-                        vals[j] = _cell(v)
+                        cells[j] = _cell(v)
+                vals = cells
             if table == "locations":
                 rows.append((aid, i, *vals, _place(d, places)))
             else:
@@ -536,26 +538,26 @@ def stored_hashes(db: sqlite_utils.Database) -> dict[str, tuple[str, str]]:
 
 def start_run(db: sqlite_utils.Database, version: str, inputs: Iterable[str]) -> int:
     with db.atomic():
-        db["runs"].insert({"started_at": _now(), "version": version,
-                           "inputs": json.dumps(list(inputs), ensure_ascii=False),
-                           "articles": 0, "skipped": 0, "errors": 0, "status": "running"})
+        db.table("runs").insert({"started_at": _now(), "version": version,
+                                 "inputs": json.dumps(list(inputs), ensure_ascii=False),
+                                 "articles": 0, "skipped": 0, "errors": 0, "status": "running"})
     return int(db.execute("SELECT max(id) FROM runs").fetchone()[0])
 
 
 def record_error(db: sqlite_utils.Database, run_id: int, source: str, record: str | None,
                  reason: str) -> None:
     with write_transaction(db):
-        db["errors"].insert({"run_id": run_id, "source": source, "record": record,
-                             "reason": reason, "at": _now()})
+        db.table("errors").insert({"run_id": run_id, "source": source, "record": record,
+                                   "reason": reason, "at": _now()})
 
 
 def finish_run(db: sqlite_utils.Database, run_id: int, *, articles: int, skipped: int,
                errors: int, facts: dict[str, int], seconds: float, status: str) -> None:
     with db.atomic():
-        db["runs"].update(run_id, {"finished_at": _now(), "articles": articles,
-                                   "skipped": skipped, "errors": errors,
-                                   "facts": json.dumps(facts), "seconds": round(seconds, 3),
-                                   "status": status})
+        db.table("runs").update(run_id, {"finished_at": _now(), "articles": articles,
+                                         "skipped": skipped, "errors": errors,
+                                         "facts": json.dumps(facts), "seconds": round(seconds, 3),
+                                         "status": status})
 
 
 def load_contracts(db: sqlite_utils.Database, ids: Iterable[str] | None = None) -> list[dict[str, Any]]:

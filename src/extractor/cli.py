@@ -58,8 +58,10 @@ def run(
         summary = run_job(paths, db, workers=workers or default_workers(), fmt=fmt,
                           max_bytes=max_bytes, force=force,
                           on_article=lambda aid: progress.update(task, advance=1, last=aid))
+    from .build_info import build
+
     err.print(f"run {summary.run_id}: {summary.articles} articles stored, {summary.skipped} unchanged "
-              f"skipped, {len(summary.errors)} errors, {summary.seconds:.2f} s")
+              f"skipped, {len(summary.errors)} errors, {summary.seconds:.2f} s ({build()} build)")
     _finish(summary.facts, summary.errors, summary.interrupted)
 
 

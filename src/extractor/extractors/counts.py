@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import Any
+from typing import Any, Final
 
 import regex
 
@@ -29,6 +29,8 @@ from ..patterns import bmp_only, stdlib_class, word_trie
 from ..resources import ResourceError, validated
 from ..resources.rows import CountExclusionRow, CountQualifierRow, CountUnitRow
 
+# Constants read per sentence or candidate are ``Final``: compiled with mypyc, a read is then a
+# C global instead of a module-dict lookup.
 _L = r"\p{L}\p{M}"  # letters with their marks
 _WORD_END = rf"(?![{_L}\p{{N}}])"
 
@@ -37,7 +39,7 @@ _WORD_END = rf"(?![{_L}\p{{N}}])"
 # glued to a digit, ":", "/" or a decimal/group separator after it (phone numbers, clock times,
 # dates, document numbers).
 _AFTER_NUMBER = r"(?!\p{N}|[.,:]\d|/)"
-_DIGIT_RE = regex.compile(
+_DIGIT_RE: Final = regex.compile(
     rf"(?<![{_L}\p{{N}}_.\-–])(?<!(?<![\p{{Ll}}\p{{M}}])/)(?<!\d,)(?P<a>{NUMBER})"
     rf"(?:(?:/(?P<of>{NUMBER}))|(?:[ \t]*(?:-|–|đến|tới)[ \t]*(?P<b>{NUMBER})))?"
     rf"{_AFTER_NUMBER}"
@@ -63,9 +65,9 @@ def _digit_std() -> re.Pattern[str]:
         rf"(?!{n}|[.,:]{d}|/)")
 
 
-_QUOTE_RE = regex.compile(r"“[^“”\n]{0,300}”|\"[^\"\n]{0,300}\"|«[^«»\n]{0,300}»")
-_OPENERS = frozenset(".:;!?(“\"«…-–•")
-_HEAD = 32  # characters before a number that decide it (longest cue: "biển kiểm soát")
+_QUOTE_RE: Final = regex.compile(r"“[^“”\n]{0,300}”|\"[^\"\n]{0,300}\"|«[^«»\n]{0,300}»")
+_OPENERS: Final = frozenset(".:;!?(“\"«…-–•")
+_HEAD: Final = 32  # characters before a number that decide it (longest cue: "biển kiểm soát")
 # Patterns anchored at the end of the text before a number ("...\s*$" / "...\s+$") run in
 # REVERSE mode and are called with ``match``, which anchors at the end: one attempt, where
 # ``search`` would also try (and fail) at every other position. Same answer: ``$`` holds only at
@@ -73,11 +75,13 @@ _HEAD = 32  # characters before a number that decide it (longest cue: "biển ki
 # \s* / \s+, so ``search`` always returns the match at the end. (Not so for _DIGIT_BEFORE,
 # whose [ \t]+ cannot take a "\n": it stays a search.)
 _BACK = regex.I | regex.REVERSE
-_TITLE_WORD_BEFORE = regex.compile(rf"(?<![{_L}])\p{{Lu}}[\p{{Ll}}\p{{M}}]+\s+$", regex.REVERSE)
-_SPACES = regex.compile(r"\s+")
-_YEAR_RE = regex.compile(r"19\d\d|20\d\d")
-_DIGIT_BEFORE = regex.compile(r"\d[ \t]+$", regex.REVERSE)  # a digit number right before a word
-_FROM_RE = regex.compile(rf"(?<![{_L}])từ\s+$", _BACK)  # "từ 3 đến 5 thành viên"
+_TITLE_WORD_BEFORE: Final = regex.compile(rf"(?<![{_L}])\p{{Lu}}[\p{{Ll}}\p{{M}}]+\s+$",
+                                          regex.REVERSE)
+_SPACES: Final = regex.compile(r"\s+")
+_YEAR_RE: Final = regex.compile(r"19\d\d|20\d\d")
+# a digit number right before a word
+_DIGIT_BEFORE: Final = regex.compile(r"\d[ \t]+$", regex.REVERSE)
+_FROM_RE: Final = regex.compile(rf"(?<![{_L}])từ\s+$", _BACK)  # "từ 3 đến 5 thành viên"
 
 @dataclass(frozen=True)
 class _Unit:
@@ -118,7 +122,8 @@ class _Lexicon:
     award_context_re: regex.Pattern[str]
     word_re: regex.Pattern[str]  # number words, optionally a range "ba đến năm"
     award_token_re: re.Pattern[str] | None  # in lower-cased text: a syllable of each award word
-    word_start_re: re.Pattern[str] | None  # in lower-cased text: where word_re can start
+    # the number words, lower case: in lower-cased text, where word_re can start
+    word_starts: tuple[str, ...] | None
     # the resource words behind the patterns, by exclusion kind (and "qualifier"): for _std
     words: dict[str, list[str]]
 
@@ -156,7 +161,7 @@ def _rtrie(words: list[str]) -> str:
 # Characters that str.lower() does not map to the letter the regex module's case-insensitive
 # matching equates them with (checked over every code point for the Latin letters): a sentence
 # holding one is scanned with the full pattern, without the lower-case prefilters below.
-_FOLD_ODD = ("\u0130", "\u017f")  # İ (lowers to two characters), ſ (matches "s")
+_FOLD_ODD: Final = ("\u0130", "\u017f")  # İ (lowers to two characters), ſ (matches "s")
 
 
 def _latin(ch: str) -> bool:
@@ -216,11 +221,14 @@ def _first_syllables(words: list[str]) -> tuple[str, ...] | None:
     return firsts if all(map(_lower_safe, firsts)) else None
 
 
-def _word_start_re() -> re.Pattern[str] | None:
-    """The number words alone: every start of ``word_re`` is a start of this in lower-cased
-    text (None when a word is not all letters: the argument of ``_word_matches`` needs that)."""
-    words = list(digit_words())
-    return _lower_any(words) if all(w.isalpha() for w in words) else None
+def _word_starts() -> tuple[str, ...] | None:
+    """The number words alone, lower case: every start of ``word_re`` is where one starts in
+    lower-cased text. None when a word is not all letters (the argument of ``_word_matches``
+    needs that) or holds a letter outside ``_latin`` (as ``_lower_any``)."""
+    words = sorted({w.lower() for w in digit_words()})
+    if not all(w.isalpha() and all(map(_latin, w)) for w in words):
+        return None
+    return tuple(words)
 
 
 def _after_free(units: list[str], after: list[str]) -> frozenset[str]:
@@ -282,7 +290,7 @@ def _lexicon() -> _Lexicon:
         word_re=regex.compile(
             rf"(?<![{_L}\p{{N}}])(?P<a>{word_num})"
             rf"(?:[ \t]+(?:đến|tới|-|–)[ \t]+(?P<b>{word_num}))?{_WORD_END}", regex.I),
-        word_start_re=_word_start_re(),
+        word_starts=_word_starts(),
         words={**by_kind, "qualifier": [q.word for q in quals]},
     )
 
@@ -353,43 +361,54 @@ def _std() -> _Std | None:
     )
 
 
-@dataclass(slots=True)
+# _Found and _Sent spell out __init__: compiled, a dataclass's generated __init__ stays a
+# Python function (run by the interpreter for every object); this one is native.
 class _Found:
-    start: int  # sentence offsets of the whole mention (qualifier .. unit)
-    end: int
-    num_start: int
-    value: int | float
-    unit: str
-    qualifier: str | None
-    of: int | float | None
-    ratio_with_unit: bool
+    __slots__ = ("start", "end", "num_start", "value", "unit", "qualifier", "of",
+                 "ratio_with_unit")
+
+    def __init__(self, start: int, end: int, num_start: int, value: int | float, unit: str,
+                 qualifier: str | None, of: int | float | None, ratio_with_unit: bool) -> None:
+        self.start = start  # sentence offsets of the whole mention (qualifier .. unit)
+        self.end = end
+        self.num_start = num_start
+        self.value = value
+        self.unit = unit
+        self.qualifier = qualifier
+        self.of = of
+        self.ratio_with_unit = ratio_with_unit
 
 
 # Candidates repeat the same few number strings ("1", "02", "ba"): their values are memoised.
-_parse_digits = lru_cache(maxsize=4096)(parse_number)
-_parse_words = lru_cache(maxsize=4096)(parse_number_words)
+_parse_digits: Final = lru_cache(maxsize=4096)(parse_number)
+_parse_words: Final = lru_cache(maxsize=4096)(parse_number_words)
 
 
-def _clean(v: float) -> int | float:
+def _clean(v: int | float) -> int | float:
+    if isinstance(v, int):
+        return v  # round(v, 6) of an int is itself (compiled, a ``float`` parameter would
+        # convert it and take float rounding's slow path)
     v = round(v, 6)
-    return int(v) if float(v).is_integer() else v
+    return int(v) if v.is_integer() else v
 
 
-_UNREAD = object()  # _read_unit's ``um`` when the caller has not matched unit_re at ``pos``
+_UNREAD: Final = object()  # _read_unit's ``um`` when the caller has not matched unit_re at ``pos``
 
 
-@dataclass(slots=True)
 class _Sent:
     """One sentence and what its candidates share."""
 
-    text: str
-    # the text lower-cased (``_lower``), when the ``_Std`` twins may run on it (no astral
-    # character), else None
-    low: str | None
-    std: _Std | None  # the twins, when ``low`` is set
-    # False when no threshold word can follow a unit: the lower-cased sentence lacks each
-    # threshold word's first syllable (_Lexicon.threshold_first)
-    threshold: bool
+    __slots__ = ("text", "low", "std", "threshold")
+
+    def __init__(self, text: str, low: str | None, std: _Std | None, threshold: bool) -> None:
+        self.text = text
+        # the text lower-cased (``_lower``), when the ``_Std`` twins may run on it (no astral
+        # character), else None
+        self.low = low
+        self.std = std  # the twins, when ``low`` is set
+        # False when no threshold word can follow a unit: the lower-cased sentence lacks each
+        # threshold word's first syllable (_Lexicon.threshold_first)
+        self.threshold = threshold
 
 
 def _read_unit(s: _Sent, pos: int, lex: _Lexicon, *, words: bool,
@@ -556,11 +575,18 @@ def _count(s: _Sent, start: int, end: int, nums: list[str], of_txt: str | None,
             for v in values]
 
 
-def _digit_counts(s: _Sent, lex: _Lexicon, bmp: bool) -> list[_Found]:
-    """Counts of the digit numbers of ``s`` (``bmp``: it holds no astral character)."""
+def _digit_counts(s: _Sent, lex: _Lexicon, digit_re: Any) -> list[_Found]:
+    """Counts of the digit numbers of ``s`` (``digit_re``: _digit_std() when the text holds no
+    astral character, else _DIGIT_RE; chosen once per article)."""
     out: list[_Found] = []
     sent, first = s.text, lex.attach_first
-    for m in (_digit_std() if bmp else _DIGIT_RE).finditer(sent):
+    # typed: compiled, the slicing and comparisons below are then native (``m`` is untyped)
+    start: int
+    end: int
+    a: str
+    of: str | None
+    b: str | None
+    for m in digit_re.finditer(sent):
         start, end = m.span()
         if out and start < out[-1].end:
             continue  # the "500" of "2 tỷ 500 triệu đồng"
@@ -576,37 +602,54 @@ def _digit_counts(s: _Sent, lex: _Lexicon, bmp: bool) -> list[_Found]:
     return out
 
 
-def _word_matches(sent: str, low: str | None, lex: _Lexicon,
-                  std: re.Pattern[str] | None) -> list[tuple[int, int, str, str | None]]:
+def _word_matches(sent: str, low: str | None, lex: _Lexicon, std: re.Pattern[str] | None,
+                  words: tuple[str, ...] | None) -> list[tuple[int, int, str, str | None]]:
     """(start, end, a, b) of each ``lex.word_re.finditer(sent)`` match, but matched only where
-    a number word starts in the lower-cased ``low``. Every match starts there: a start inside
-    an earlier (all-letter) candidate follows a letter, which word_re's look-behind rejects,
-    and a match ends before a non-letter, so no candidate straddles its end. ``std``: word_re's
-    ``_Std`` twin, matched on ``low`` (same spans; the groups' text is read from ``sent``)."""
-    if low is None or lex.word_start_re is None:
+    one of ``words`` (``lex.word_starts``, less those the document lacks) starts in the
+    lower-cased ``low``. Every match starts there (a number word at a position word_re's
+    look-behind accepts). The starts tried are every occurrence of every word, in order: one
+    inside a word follows a letter, which the look-behind rejects, so it changes nothing; a
+    match ends where the next tried start may begin. ``std``: word_re's ``_Std`` twin, matched
+    on ``low`` (same spans; the groups' text is read from ``sent``)."""
+    if low is None or words is None:
         return [(m.start(), m.end(), m["a"], m["b"]) for m in lex.word_re.finditer(sent)]
+    # str.find per word: a C scan, far cheaper than a regex alternation tried at each letter
+    starts: list[int] = []
+    for w in words:
+        if w in low:
+            i = low.find(w)
+            while i >= 0:
+                starts.append(i)
+                i = low.find(w, i + 1)
+    if not starts:
+        return []
+    starts.sort()
     out: list[tuple[int, int, str, str | None]] = []
     end = 0
     match = lex.word_re.match if std is None else std.match
     text = sent if std is None else low
-    for c in lex.word_start_re.finditer(low):
-        i = c.start()
+    bs: int  # (typed: native slicing, compiled)
+    be: int
+    for i in starts:
         if i < end:
-            continue
+            continue  # (also a repeated start)
         m = match(text, i)
         if m:
             end = m.end()
             bs, be = m.span("b")
-            out.append((i, end, sent[i:m.end("a")], sent[bs:be] if bs >= 0 else None))
+            a_end: int = m.end("a")
+            out.append((i, end, sent[i:a_end], sent[bs:be] if bs >= 0 else None))
     return out
 
 
-def _word_counts(s: _Sent, low: str | None, lex: _Lexicon) -> list[_Found]:
-    """Counts of the number words of ``s`` (``low``: its ``_lower`` text, or None)."""
+def _word_counts(s: _Sent, low: str | None, lex: _Lexicon,
+                 words: tuple[str, ...] | None) -> list[_Found]:
+    """Counts of the number words of ``s`` (``low``: its ``_lower`` text, or None; ``words``:
+    as in ``_word_matches``)."""
     out: list[_Found] = []
     sent = s.text
     for mstart, end, a_txt, b_txt in _word_matches(
-            sent, low, lex, s.std.word if s.std is not None else None):
+            sent, low, lex, s.std.word if s.std is not None else None, words):
         if _parse_words(a_txt) is None or (b_txt is not None and _parse_words(b_txt) is None):
             a_txt = a_txt.split()[0]  # "hai ba": take the first word alone
             b_txt, end = None, mstart + len(a_txt)
@@ -627,8 +670,8 @@ def _word_counts(s: _Sent, low: str | None, lex: _Lexicon) -> list[_Found]:
     return out
 
 
-_SPEECH_WORDS = 12  # a quoted name or slogan is short; reported speech is longer
-_OPEN_SPEECH_WORDS = 6  # ... or opens its sentence / follows "cho biết:" with a few words
+_SPEECH_WORDS: Final = 12  # a quoted name or slogan is short; reported speech is longer
+_OPEN_SPEECH_WORDS: Final = 6  # ... or opens its sentence / follows "cho biết:" with a few words
 
 
 def _is_speech(sent: str, start: int, end: int) -> bool:
@@ -660,7 +703,7 @@ class _Spans:
         return i >= 0 and pos < self.ends[i]
 
 
-_NO_SPANS = _Spans([])  # read-only: shared by every sentence without a quote
+_NO_SPANS: Final = _Spans([])  # read-only: shared by every sentence without a quote
 
 
 @dataclass(frozen=True)
@@ -705,7 +748,7 @@ def _by_position(f: _Found) -> tuple[int, int]:
 # Python-level __init__ and keyword packing around it. (The validating path, not
 # model_construct: pydantic-core checks these plain typed fields in Rust faster than
 # model_construct's Python loop over the fields, pydantic 2.14, and returns the same values.)
-_new_count: Callable[[dict[str, object]], CountMention] = (
+_new_count: Final[Callable[[dict[str, object]], CountMention]] = (
     CountMention.__pydantic_validator__.validate_python)
 
 
@@ -715,21 +758,27 @@ def extract(doc: Document) -> list[CountMention]:
     text = doc.norm
     # lower-cased once: when every character lowers to one character outside _FOLD_ODD (else
     # None), a sentence's slice equals its ``_lower`` but for the context-dependent final sigma
-    # (σ/ς), which the Latin-only ``word_start_re`` and the ``_Std`` literals never match (and
+    # (σ/ς), which the Latin-only ``word_starts`` and the ``_Std`` literals never match (and
     # either form is a letter to the twins' classes)
     dlow = _lower(text)
     claimed = _Claimed.of(doc)
     bmp = bmp_only(text)  # then so is every sentence
     thr = lex.threshold_first
     std = _std() if bmp else None
+    digit_re = _digit_std() if bmp else _DIGIT_RE  # (a cached call: once, not per sentence)
+    # the number words the document holds at all (most lack several): all a sentence's scan
+    # for them needs to look for (a sentence's ``low`` is a slice of ``dlow``)
+    nwords = lex.word_starts
+    if nwords is not None and dlow is not None:
+        nwords = tuple([w for w in nwords if w in dlow])
     out: list[CountMention] = []
     for s in doc.sentences:
         sent = text[s.start:s.end]
         low = dlow[s.start:s.end] if dlow is not None else _lower(sent)
         ctx = _Sent(sent, low if std is not None else None, std if low is not None else None,
                     low is None or thr is None or any(map(low.__contains__, thr)))
-        digit = _digit_counts(ctx, lex, bmp)
-        word = _word_counts(ctx, low, lex)
+        digit = _digit_counts(ctx, lex, digit_re)
+        word = _word_counts(ctx, low, lex, nwords)
         if not word:
             found = digit  # each list is in (num_start, start) order already
         elif not digit:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from itertools import compress, count, repeat
 from operator import contains
-from typing import Callable, Container, Iterable, NamedTuple
+from typing import Callable, Container, Final, Iterable, NamedTuple
 
 import regex
 
@@ -32,20 +32,20 @@ from ..patterns import SPLIT_ONLY_SPACES, bmp_only, holds_split_only_space, stdl
 from ..resources import ResourceError, load_tsv
 
 # Tokens: "đ/c", words (letters, marks, digits, joined by & or '), or any single other char.
-_TOKEN = regex.compile(r"[đĐ]/[cC](?![\p{L}\p{N}])|[\p{L}\p{M}\p{N}]+(?:[&'’][\p{L}\p{M}\p{N}]+)*|\S")
-_TOKEN_SPLIT = regex.compile(f"({_TOKEN.pattern})")  # the same tokens, kept by split()
-_NAME_SYL = regex.compile(r"\p{Lu}(?:[\p{Ll}\p{M}]|['’]\p{L})*")  # "Nguyễn", "H'Yen"
-_ABBR = regex.compile(r"\p{Lu}{1,4}")  # "TP", "TX": a following "." does not end a phrase
-_HARD_STOP = set(";:!?()[]{}“”\"«»…|")
-_SEPARATORS = {",", "-", "–", "—", "/"}
-_MAX_TITLE_TOKENS = 30
-_UNIT_CODE = regex.compile(r"\p{Lu}{1,6}\d{0,3}")  # "(PC06)", "(ANTT)": a bracketed unit code
-_MAX_NAME = 5
-_OPEN_QUOTES = {"“": "”", "\"": "\"", "«": "»"}
-_CLOSE_QUOTE = _OPEN_QUOTES
-_MAX_QUOTED = 16  # tokens of a quoted club/campaign name inside a title
+_TOKEN: Final = regex.compile(r"[đĐ]/[cC](?![\p{L}\p{N}])|[\p{L}\p{M}\p{N}]+(?:[&'’][\p{L}\p{M}\p{N}]+)*|\S")
+_TOKEN_SPLIT: Final = regex.compile(f"({_TOKEN.pattern})")  # the same tokens, kept by split()
+_NAME_SYL: Final = regex.compile(r"\p{Lu}(?:[\p{Ll}\p{M}]|['’]\p{L})*")  # "Nguyễn", "H'Yen"
+_ABBR: Final = regex.compile(r"\p{Lu}{1,4}")  # "TP", "TX": a following "." does not end a phrase
+_HARD_STOP: Final = frozenset(";:!?()[]{}“”\"«»…|")
+_SEPARATORS: Final = frozenset({",", "-", "–", "—", "/"})
+_MAX_TITLE_TOKENS: Final = 30
+_UNIT_CODE: Final = regex.compile(r"\p{Lu}{1,6}\d{0,3}")  # "(PC06)", "(ANTT)": a bracketed unit code
+_MAX_NAME: Final = 5
+_OPEN_QUOTES: Final = {"“": "”", "\"": "\"", "«": "»"}
+_CLOSE_QUOTE: Final = _OPEN_QUOTES
+_MAX_QUOTED: Final = 16  # tokens of a quoted club/campaign name inside a title
 # a unit code standing for a unit's name ("Trưởng phòng PC08", "Cục C08")
-_CODE = regex.compile(r"\p{Lu}{1,3}\d{2,3}")
+_CODE: Final = regex.compile(r"\p{Lu}{1,3}\d{2,3}")
 
 
 @lru_cache(maxsize=8192)
@@ -256,16 +256,20 @@ def _anchor_pattern(phrases: Iterable[str], words: Iterable[str]) -> str:
     return "|".join(alts) or "(?!)"
 
 
-_EDGE_PUNCT = ",.;:!?()[]{}\"'“”‘’«»…-–—"
-_CAPITAL_PAIR = regex.compile(r"(?<![\p{L}\p{M}])(\p{Lu}[\p{Ll}\p{M}]*)(?= \p{Lu})")
+_EDGE_PUNCT: Final = ",.;:!?()[]{}\"'“”‘’«»…-–—"
+_CAPITAL_PAIR: Final = regex.compile(r"(?<![\p{L}\p{M}])(\p{Lu}[\p{Ll}\p{M}]*)(?= \p{Lu})")
 
 
-def _may_name(text: str, plain: bool | None = None) -> bool:
+def _may_name(text: str, plain: bool | None = None, lx: _Lex | None = None,
+              std: _Std | None = None) -> bool:
     """Cheap test: every mention has an honorific or rank, or a name of two or more capitalised
     syllables led by a family name; other sentences are not tokenized. ``plain``: as in
-    :func:`_tokens`."""
-    lx = _lex()
-    std = _std()
+    :func:`_tokens`; ``lx``, ``std``: :func:`_lex()`, :func:`_std()` when the caller has them
+    (one cached call per document instead of per sentence)."""
+    if lx is None:
+        lx = _lex()
+    if std is None:
+        std = _std()
     if plain is None:
         plain = std.odd.search(text) is None
     pairs = std.pairs.findall(text) if plain else [
@@ -308,7 +312,11 @@ def _std() -> _Std:
     lu, llm = cls(r"\p{Lu}"), cls(r"[\p{Ll}\p{M}]")
     odd = "".join(map(re.escape, sorted(SPLIT_ONLY_SPACES)))
     return _Std(
-        split=re.compile(f"([đĐ]/[cC](?!{ln})|{lmn}+(?:[&'’]{lmn}+)*|\\S)"),
+        # "W+(?:[&'’]W+)*" as "W++(?:[&'’]W++(?:[&'’]W++)*+|)": the same tokens (a token ends the
+        # match, so backtracking never changes it: possessive; "X*" is "X(?:X)*|"), but most
+        # words have no joiner, and a branch that opens with a character class fails on that
+        # one test, where the repeat would be entered for each word (~20 % of the split's cost)
+        split=re.compile(f"([đĐ]/[cC](?!{ln})|{lmn}++(?:[&'’]{lmn}++(?:[&'’]{lmn}++)*+|)|\\S)"),
         # "(?<!LM)Lu" as "Lu(?<!LM.)" (the capital is no line break), so that the scan can
         # skip to capitals
         pairs=re.compile(f"{lu}(?<!{lm}.){llm}*(?= {lu})"),
@@ -321,12 +329,14 @@ def _plain(text: str) -> bool:
     return not holds_split_only_space(text) and bmp_only(text)
 
 
-def _tokens(text: str, offset: int, plain: bool | None = None) -> _Toks:
+def _tokens(text: str, offset: int, plain: bool | None = None, std: _Std | None = None) -> _Toks:
     """Tokens of ``text`` (which starts at ``offset``), built column-wise: ``split`` with the
     token pattern as a group yields gaps and tokens alternately (the gaps are whitespace, as
     ``_TOKEN`` takes every other character), so the spans are running sums of the lengths.
-    ``plain``: the text has no character of ``_std().odd`` (None: not known yet)."""
-    std = _std()
+    ``plain``: the text has no character of ``_std().odd`` (None: not known yet); ``std``:
+    :func:`_std()`, if the caller has it."""
+    if std is None:
+        std = _std()
     if plain is None:
         plain = std.odd.search(text) is None
     parts = (std.split if plain else _TOKEN_SPLIT).split(text)  # [gap, token, …, gap]
@@ -350,8 +360,8 @@ class _LowerMemo(dict[str, str]):
         return key
 
 
-_LOWER_MAX = 16384
-_LOWER = _LowerMemo()
+_LOWER_MAX: Final = 16384
+_LOWER: Final = _LowerMemo()
 
 
 class _Places:
@@ -384,13 +394,14 @@ class _Mention:
 class _Sentence:
     """Token-level rules over one sentence (its tokens as the columns of :class:`_Toks`)."""
 
-    def __init__(self, toks: _Toks, places: Container[str], known: set[str]) -> None:
+    def __init__(self, toks: _Toks, places: Container[str], known: set[str],
+                 lx: _Lex | None = None) -> None:
         self.toks = toks
         self.tx = toks.texts
         self.k = toks.keys
         self.nl = toks.nls
         self.n = len(toks.texts)
-        self.lx = _lex()
+        self.lx = _lex() if lx is None else lx
         self.places = places
         self.known = known  # name keys of the people met so far in the document
         # per-token memo of the lexicon look-ups: phrases are re-walked from nearby anchors
@@ -650,7 +661,7 @@ class _Sentence:
         # each rule gives up at once on a token that is not its first word, _title_first on
         # one where no title starts and _bare on one that is no name syllable: skip the call
         anchor_heads, title_heads, surnames = lx.anchor_heads, lx.title_heads, lx.surnames
-        tx, title_at = self.tx, self.title_at
+        tx = self.tx
         i = 0
         # others start nothing
         for k in compress(count(), map(lx.starts.__contains__, keys)):
@@ -658,7 +669,7 @@ class _Sentence:
                 continue  # inside the mention just read
             key = keys[k]
             nxt = self._anchored(k, out) if key in anchor_heads else None
-            if not nxt and key in title_heads and title_at(k):
+            if not nxt and key in title_heads and self.title_at(k):
                 nxt = self._title_first(k, out)
             if not nxt and key in surnames and _is_name_syl(tx[k]):
                 nxt = self._bare(k, out)
@@ -684,9 +695,10 @@ class _Sentence:
         name = " ".join(tx[name_i:name_i + name_n])
         if anchored and name_n >= 2:
             self.known.add(name.lower())  # doc.norm is tone-folded already
-        pos = self.toks.pos  # token x spans pos(2x+1):pos(2x+2)
-        out.append(_Mention(name, pos(2 * name_i + 1), pos(2 * (name_i + name_n)), hon, rank,
-                            [(pos(2 * a + 1), pos(2 * b_)) for a, b_ in titles], anchored))
+        toks = self.toks  # token x spans pos(2x+1):pos(2x+2); pos() called on toks: a native call
+        out.append(_Mention(name, toks.pos(2 * name_i + 1), toks.pos(2 * (name_i + name_n)), hon,
+                            rank, [(toks.pos(2 * a + 1), toks.pos(2 * b_)) for a, b_ in titles],
+                            anchored))
         return j
 
     def skip_apposition(self, k: int) -> int:
@@ -887,7 +899,7 @@ def _shortens(short: list[str], long: list[str]) -> bool:
     return True
 
 
-_SPACES = regex.compile(r"\s+")
+_SPACES: Final = regex.compile(r"\s+")
 
 
 def _clean(text: str) -> str:
@@ -902,7 +914,7 @@ def _clean(text: str) -> str:
 
 # OfficialMention's own validator on one dict: what ``OfficialMention(**fields)`` runs (the
 # validating path, pydantic 2.14), without the keyword packing of __init__ around it.
-_new_official: Callable[[dict[str, object]], OfficialMention] = (
+_new_official: Final[Callable[[dict[str, object]], OfficialMention]] = (
     OfficialMention.__pydantic_validator__.validate_python)
 
 
@@ -914,13 +926,14 @@ def extract(doc: Document) -> list[OfficialMention]:
     mentions: list[_Mention] = []
     known: set[str] = set()
     plain = _plain(norm)  # then so is every sentence
+    lx, std = _lex(), _std()  # once per document, not per sentence
     for s in doc.sentences:
         text = norm[s.start:s.end]
-        if not _may_name(text, plain or None):
+        if not _may_name(text, plain or None, lx, std):
             continue
-        toks = _tokens(text, s.start, plain or None)
+        toks = _tokens(text, s.start, plain or None, std)
         if toks:
-            mentions.extend(_Sentence(toks, places, known).mentions())
+            mentions.extend(_Sentence(toks, places, known, lx).mentions())
     # A name that is part of someone's title is a place or organisation ("… Công an TP Hồ Chí
     # Minh" makes "Giám đốc Công an TP Hồ Chí Minh" no person).
     # Each title as " w1 w2 … " (one line each): a name of 2 to _MAX_NAME words is a run of

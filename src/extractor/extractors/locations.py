@@ -25,7 +25,8 @@ import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache, lru_cache, partial
+from typing import Final, Literal
 
 import regex
 
@@ -43,49 +44,49 @@ from ..models import LocationMention, Sentence
 from ..patterns import bmp_only, case_variants, stdlib_class, word_trie
 from ..resources import ResourceError, load_tsv
 
-VILLAGE_LEVELS = frozenset({"thôn", "bản", "làng", "ấp", "xóm", "buôn", "sóc", "khóm"})
-_RANK = {"village": 0, "street": 0, "commune": 1, "district": 2, "city": 2, "province": 3}
-_TIER_LEVELS = {"province": PROVINCE_LEVELS, "city": frozenset({"thành phố"}),
+VILLAGE_LEVELS: Final = frozenset({"thôn", "bản", "làng", "ấp", "xóm", "buôn", "sóc", "khóm"})
+_RANK: Final = {"village": 0, "street": 0, "commune": 1, "district": 2, "city": 2, "province": 3}
+_TIER_LEVELS: Final = {"province": PROVINCE_LEVELS, "city": frozenset({"thành phố"}),
                 "district": DISTRICT_LEVELS, "commune": COMMUNE_LEVELS}
-_GAZ_TIERS = {"province": ("province",), "city": ("province", "district"),
+_GAZ_TIERS: Final = {"province": ("province",), "city": ("province", "district"),
               "district": ("district",), "commune": ("commune",)}
 
 # A capitalised syllable (with "H'Leo", "M'nông" style apostrophes and "Tháp-Chàm" hyphens).
-_SYL = r"\p{Lu}[\p{Ll}\p{M}]*(?:'\p{L}[\p{Ll}\p{M}]*)?"
+_SYL: Final = r"\p{Lu}[\p{Ll}\p{M}]*(?:'\p{L}[\p{Ll}\p{M}]*)?"
 # at most 8 syllables: unit names have at most 5, and a bound keeps long capitalised lines linear
-_RUN = regex.compile(rf"{_SYL}(?:(?: |-){_SYL}){{0,7}}")
+_RUN: Final = regex.compile(rf"{_SYL}(?:(?: |-){_SYL}){{0,7}}")
 # what may follow a level word, tried in this order (one regex call instead of three): a
 # number, an acronym, a capitalised run
-_HEAD = regex.compile(r"(?P<num>(?:số\s+)?0*(?P<digits>\d{1,3}[A-Z]?)"
+_HEAD: Final = regex.compile(r"(?P<num>(?:số\s+)?0*(?P<digits>\d{1,3}[A-Z]?)"
                       r"(?![\p{L}\p{N}/.,]\d|[\p{L}\p{N}]))"
                       r"|(?P<acr>\p{Lu}{2,5}(?![\p{L}\p{N}]))"
                       rf"|(?P<run>{_RUN.pattern})")
-_TRAILING_NUM = regex.compile(r" (\d{1,2})(?![\p{L}\p{N}])")
-_NEXT_WORD = regex.compile(r"\s*([\p{L}]+)")
-_LIST_SEP = regex.compile(r"\s*(?:,\s*(?:và\s+)?|\s+và\s+)")
+_TRAILING_NUM: Final = regex.compile(r" (\d{1,2})(?![\p{L}\p{N}])")
+_NEXT_WORD: Final = regex.compile(r"\s*([\p{L}]+)")
+_LIST_SEP: Final = regex.compile(r"\s*(?:,\s*(?:và\s+)?|\s+và\s+)")
 # "ấp X, xã Y", "xã Y - huyện Z", "tổ dân phố X (phường Y)", "xã Y thuộc huyện Z"
-_PARENT_SEP = regex.compile(r"\s*(?:,|-|–|\(|thuộc)\s*")
-_LOWER_SYL = regex.compile(r" ([\p{Ll}][\p{Ll}\p{M}]*)")
+_PARENT_SEP: Final = regex.compile(r"\s*(?:,|-|–|\(|thuộc)\s*")
+_LOWER_SYL: Final = regex.compile(r" ([\p{Ll}][\p{Ll}\p{M}]*)")
 # Lower-case words a number after a village level word may be followed by ("khu phố 5 và …").
-_AFTER_NUMBER_OK = frozenset({"và", "thuộc", "của", "tại", "ở", "đã", "là", "có", "được",
+_AFTER_NUMBER_OK: Final = frozenset({"và", "thuộc", "của", "tại", "ở", "đã", "là", "có", "được",
                               "với", "trên", "để", "cùng", "nơi", "phường", "xã", "thị",
                               "quận", "huyện", "thành", "tỉnh", "khu", "tổ", "ấp", "thôn"})
 # "các xã ven biển như: A, B" — a plural level word, a few lower-case words, then the list
-_LIST_INTRO = regex.compile(r"(?:\s+\p{Ll}+){0,4}?\s+(?:như|gồm|gồm có|là)\s*:?\s|\s*:\s")
+_LIST_INTRO: Final = regex.compile(r"(?:\s+\p{Ll}+){0,4}?\s+(?:như|gồm|gồm có|là)\s*:?\s|\s*:\s")
 # For levels the gazetteer checks, the description may be longer and hold a capitalised word
 # ("4 xã có đông đồng bào Khmer sinh sống là A, B và C"): the listed names must be units.
 # or the names may follow a short lower-case descriptor ("các huyện miền núi A, B, C").
-_LIST_INTRO_LONG = regex.compile(
+_LIST_INTRO_LONG: Final = regex.compile(
     r"(?:\s+[\p{L}\p{M}]+){0,8}?\s+(?:như|gồm|gồm có|là)\s*:?\s|\s*:\s"
     r"|(?:\s+\p{Ll}+){1,3}?\s(?=\p{Lu})")
 # "tỉnh Bà Rịa - Vũng Tàu": a dash with spaces inside a province name
-_DASH_RUN = regex.compile(rf"\s*[-–]\s*({_SYL}(?: {_SYL}){{0,3}})")
-_DASH_BEFORE = regex.compile(rf"({_SYL}(?: {_SYL}){{0,3}})\s*[-–]\s*$")
+_DASH_RUN: Final = regex.compile(rf"\s*[-–]\s*({_SYL}(?: {_SYL}){{0,3}})")
+_DASH_BEFORE: Final = regex.compile(rf"({_SYL}(?: {_SYL}){{0,3}})\s*[-–]\s*$")
 # a capitalised name syllable right before a level word ("Danh | Sóc Kha")
-_NAME_BEFORE = regex.compile(r"(?<![\p{L}\p{M}])\p{Lu}[\p{Ll}\p{M}]* $")
+_NAME_BEFORE: Final = regex.compile(r"(?<![\p{L}\p{M}])\p{Lu}[\p{Ll}\p{M}]* $")
 # any syllable, for names the gazetteer writes with lower-case words ("Nông trường Lệ Ninh")
-_ANY_SYL = regex.compile(r" ?([\p{L}\p{M}]+)")
-_PLURAL = regex.compile(r"(?:các|những|\d+|hai|ba|bốn|năm)\s+$")
+_ANY_SYL: Final = regex.compile(r" ?([\p{L}\p{M}]+)")
+_PLURAL: Final = regex.compile(r"(?:các|những|\d+|hai|ba|bốn|năm)\s+$")
 
 
 @dataclass(frozen=True)
@@ -243,16 +244,17 @@ def _next_trigger(sc: _Scan, pos: int, end: int) -> regex.Match[str] | None:
     hits costs no Python loop per hit."""
     pat = sc.p.trig
     folded = sc.folded
-    if folded is not None:
-        find = _trigger_prefilter().search
+    pre = sc.prefilter
+    if folded is not None and pre is not None:
         for _ in range(8):
-            c = find(folded, pos, end)
+            c = pre.search(folded, pos, end)
             if c is None:
                 return None
-            m = pat.match(sc.text, c.start(), end)
+            cs: int = c.start()
+            m = pat.match(sc.text, cs, end)
             if m is not None:
                 return m
-            pos = c.start() + 1
+            pos = cs + 1
     return pat.search(sc.text, pos, end)
 
 
@@ -261,10 +263,10 @@ def _words(kind: str) -> frozenset[str]:
     return frozenset(r["word"] for r in load_tsv("location_words.tsv") if r["kind"] == kind)
 
 
-_WS = regex.compile(r"\s+")
+_WS: Final = regex.compile(r"\s+")
 
 
-_SPACED_DASH = regex.compile(r"\s*[-–]\s*")
+_SPACED_DASH: Final = regex.compile(r"\s*[-–]\s*")
 
 
 @lru_cache(maxsize=8192)
@@ -315,6 +317,7 @@ class _Scan:
     mentions: list[_Mention] = field(default_factory=list)
     covered: list[tuple[int, int]] = field(default_factory=list)
     folded: str | None = None  # ``text.casefold()`` when it keeps every offset, for the prefilter
+    prefilter: re.Pattern[str] | None = None  # ``_trigger_prefilter()``, set with ``folded``
     p: _Pats = field(default_factory=_regex_pats)  # the scan's patterns for this text
 
 
@@ -338,23 +341,33 @@ class _LevelIndex:
     stems: frozenset[str]  # every key of ``table`` cut before one of its spaces
 
 
+# (tier, level) → (gazetteer, its :func:`_level_index`): asked ~27 times per article, and
+# ``g.derived`` would need a key tuple and a closure per ask
+_LEVEL_INDEX: Final[dict[tuple[str, str], tuple[Gazetteer, _LevelIndex]]] = {}
+
+
 def _level_index(g: Gazetteer, tier: str, level: str) -> _LevelIndex:
     """``g.by_key`` filtered once to the units :func:`_gaz_match` accepts after a ``level``
     word of ``tier`` (it was filtered per probe, ~60 000 times per 400 articles), and the stems
     of those names ("nông trường lệ" of "nông trường lệ ninh"): a run whose key is no stem is
     no prefix of a longer unit name, so no syllable after it can extend it."""
-    def build() -> _LevelIndex:
-        tiers, levels = _match_levels(tier, level)
-        table = {}
-        for k, cands in g.by_key.items():
-            hit = tuple(u for u in cands if u.level in levels
-                        and (u.tier in tiers or u.tier.removesuffix("_2025") in tiers))
-            if hit:
-                table[k] = hit
-        stems = frozenset(k[:i] for k in table for i, c in enumerate(k) if c == " ")
-        return _LevelIndex(table, stems)
+    got = _LEVEL_INDEX.get((tier, level))
+    if got is None or got[0] is not g:  # (no closure here: compiled, it costs every call)
+        got = _LEVEL_INDEX[(tier, level)] = (g, g.derived(
+            ("locations: level", tier, level), partial(_build_level_index, g, tier, level)))
+    return got[1]
 
-    return g.derived(("locations: level", tier, level), build)
+
+def _build_level_index(g: Gazetteer, tier: str, level: str) -> _LevelIndex:
+    tiers, levels = _match_levels(tier, level)
+    table = {}
+    for k, cands in g.by_key.items():
+        hit = tuple(u for u in cands if u.level in levels
+                    and (u.tier in tiers or u.tier.removesuffix("_2025") in tiers))
+        if hit:
+            table[k] = hit
+    stems = frozenset(k[:i] for k in table for i, c in enumerate(k) if c == " ")
+    return _LevelIndex(table, stems)
 
 
 @cache
@@ -386,14 +399,21 @@ def _looks_like_person(words: list[str], text: str = "", pos: int = 0, end: int 
     """A capitalised run that starts a person's name ("Phạm Hữu Trí"), a title or an
     organisation ("Chủ tịch", "Trường THCS …"), or a rank ("Đại úy": ``text[pos:end]`` follows
     the run's first word)."""
+    surnames, titles, ranks = _person_words()
     first = words[0].casefold()
-    if first in _words("surname") and len(words) >= 3 or first in _words("title"):
+    if first in surnames and len(words) >= 3 or first in titles:
         return True
     nxt = _NEXT_WORD.match(text, pos, end) if text else None
     second = nxt.group(1).casefold() if nxt else (words[1].casefold() if len(words) > 1 else "")
     # two-word entries: "Đồng chí" blocks a name, "Đồng Kè" (a common place syllable) does not
-    return bool(second) and (f"{first} {second}" in _words("rank")
-                             or f"{first} {second}" in _words("title"))
+    return bool(second) and (f"{first} {second}" in ranks
+                             or f"{first} {second}" in titles)
+
+
+@cache
+def _person_words() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """The surname, title and rank words (one cached call per test instead of up to four)."""
+    return _words("surname"), _words("title"), _words("rank")
 
 
 def _name_after(sc: _Scan, pos: int, trig: _Trigger, sent_end: int
@@ -549,17 +569,20 @@ def _scan_sentence(sc: _Scan, start: int, end: int, index: int) -> None:
     last: _Mention | None = None
     while True:
         m = _next_trigger(sc, pos, end)
-        if not m:
+        if m is None:
             break
+        # (the match's start, end and text read once, as typed locals)
+        ms: int = m.start()
         pos = m.end()
-        trig = _trigger_of(m.group())
+        word: str = m.group()
+        trig = _trigger_of(word)
         if trig is None:
             continue
-        if trig.tier == "village" and m.group()[0].isupper() and _NAME_BEFORE.search(
-                text, max(start, m.start() - 24), m.start()):
+        if trig.tier == "village" and word[0].isupper() and _NAME_BEFORE.search(
+                text, max(start, ms - 24), ms):
             continue  # "Thượng tá Danh Sóc Kha": a syllable of a person's name
         if trig.not_after:
-            before = text[max(start, m.start() - 12):m.start()].casefold().rstrip()
+            before = text[max(start, ms - 12):ms].casefold().rstrip()
             if any(before.endswith(w) and (len(before) == len(w)
                                            or not before[-len(w) - 1].isalpha())
                    for w in trig.not_after):
@@ -575,19 +598,19 @@ def _scan_sentence(sc: _Scan, start: int, end: int, index: int) -> None:
         got = None if nameless else _name_after(sc, pos, trig, end)
         if got is None:
             # a list needs a plural level word ("các xã"): test that first, it is rare
-            if not sc.p.plural.search(text[max(start, m.start() - 12):m.start()]):
+            if not sc.p.plural.search(text[max(start, ms - 12):ms]):
                 continue
-            intro = _LIST_INTRO.match(text, m.end(), end)
+            intro = _LIST_INTRO.match(text, pos, end)
             long_intro = intro is None and trig.tier in _GAZ_TIERS
             if long_intro:
-                intro = _LIST_INTRO_LONG.match(text, m.end(), end)
+                intro = _LIST_INTRO_LONG.match(text, pos, end)
             if intro:
                 got = _name_after(sc, intro.end() - 1, trig, end)
             if got is None or got[3] or long_intro and not got[2]:
                 continue
             mstart = got[1] - len(got[0])
         else:
-            mstart = m.start()
+            mstart = ms
         name, nend, units, acronym, known = got
         level = trig.level
         if trig.tier == "city" and units:
@@ -597,7 +620,7 @@ def _scan_sentence(sc: _Scan, start: int, end: int, index: int) -> None:
         _add(sc, men, last)
         last = men
         pos = nend
-        pos = _follow(sc, men, trig, m.start(), end, index)
+        pos = _follow(sc, men, trig, ms, end, index)
 
 
 def _add(sc: _Scan, men: _Mention, prev: _Mention | None) -> None:
@@ -782,8 +805,8 @@ def _bare_provinces(sc: _Scan, doc: Document) -> None:
 # hyphen before no capital (a separator only joins capitalised syllables); an apostrophe before
 # no letter. Searched backwards: ``_RUN.finditer`` from the next character finds the same runs
 # as from the sentence start, so the segmentation can restart there.
-_NO_RUN_REV = regex.compile(r"[ \-][^\p{Lu}]|'[^\p{L}]|[^\p{L}\p{M} '\-]", regex.REVERSE)
-_SPACES_REV = regex.compile(r"\s*+", regex.REVERSE)
+_NO_RUN_REV: Final = regex.compile(r"[ \-][^\p{Lu}]|'[^\p{L}]|[^\p{L}\p{M} '\-]", regex.REVERSE)
+_SPACES_REV: Final = regex.compile(r"\s*+", regex.REVERSE)
 
 
 def _candidate_runs(sc: _Scan, doc: Document, titles: re.Pattern[str]
@@ -838,7 +861,11 @@ def _candidate_runs(sc: _Scan, doc: Document, titles: re.Pattern[str]
                 it = runs(text, b.start() + 1, s.end)
             elif it is None:
                 it = runs(text, s.start, s.end)
-            cur = next((r for r in it if r.end() > x), None)
+            cur = None
+            for r in it:  # (a loop, not next() over a generator: no generator object)
+                if r.end() > x:
+                    cur = r
+                    break
             if cur is None:
                 lo = s.end
                 continue
@@ -883,7 +910,7 @@ def _province_titles(g: Gazetteer) -> tuple[re.Pattern[str], re.Pattern[str]]:
     return g.derived("locations: province titles", build)
 
 
-_TITLE_AT = re.compile(r"(?:^|(?<=[ -]))[^ -]")
+_TITLE_AT: Final = re.compile(r"(?:^|(?<=[ -]))[^ -]")
 
 
 def _upper(m: re.Match[str]) -> str:
@@ -1016,6 +1043,7 @@ def _extract(doc: Document) -> list[LocationMention]:
     folded = sc.text.casefold()
     if len(folded) == len(sc.text):  # no "ß" → "ss": offsets agree (else the plain search)
         sc.folded = folded
+        sc.prefilter = _trigger_prefilter()  # (once per article, not per level-word search)
     if bmp_only(sc.text):
         sc.p = _std_pats()
     for s in doc.sentences:
@@ -1024,7 +1052,7 @@ def _extract(doc: Document) -> list[LocationMention]:
     _bare_provinces(sc, doc)
     _resolve_acronyms(sc)
     mentions = _merge_typos(sc.mentions)
-    mentions.sort(key=lambda m: m.start)
+    mentions.sort(key=_start)
     provs, dists = _context(mentions)
 
     # one entry per (level, name); parents from the text chain first
@@ -1039,26 +1067,11 @@ def _extract(doc: Document) -> list[LocationMention]:
             op, od = parents.get(k, (None, None))
             parents[k] = (op or p, od or d)
 
-    memo: dict[tuple[str, str], tuple] = {}
-    dissolved = _Dissolved(dists, g)
-
-    def host(x: _Mention) -> _Mention | None:
-        return _host(x, mentions)
-
-    def resolve(m: _Mention, k: tuple[str, str] | None = None) -> tuple:
-        if k is None:
-            k = (m.group, _k(m.name))
-        got = memo.get(k)
-        if got is None:
-            memo[k] = (None, None, "unknown", [], None)  # guards against cycles
-            got = memo[k] = _resolve(m, *parents.get(k, (None, None)), provs, dists, resolve,
-                                     host, g, dissolved)
-        return got
-
+    res = _Resolver(mentions, parents, provs, dists, g)
     former = _former_names(_article_date(doc))
     out: list[LocationMention] = []
     for k, m in first.items():
-        prov, dist, status, cands, unit = resolve(m, k)
+        prov, dist, status, cands, unit = res.resolve(m, k)
         if prov is not None:
             prov = former.get(_k(prov), (prov, False))[0]
         elif m.level == "thành phố" and former.get(_k(m.name), ("", False))[1]:
@@ -1074,6 +1087,45 @@ def _extract(doc: Document) -> list[LocationMention]:
             province_2025=_province_2025(unit, succ),
         ))
     return out
+
+
+_Status = Literal["exact", "inferred", "ambiguous", "unknown"]
+# (province, district, status, candidates, gazetteer unit) of one entry
+_Resolved = tuple[str | None, str | None, _Status, list[str], Unit | None]
+
+
+class _Resolver:
+    """:func:`_resolve` for one article's entries, memoised per (level, name) (a class, not
+    closures: compiled, its methods are native calls)."""
+
+    def __init__(self, mentions: list[_Mention],
+                 parents: dict[tuple[str, str], tuple[str | None, str | None]],
+                 provs: dict[str, str], dists: dict[str, str], g: Gazetteer) -> None:
+        self.mentions = mentions
+        self.parents = parents
+        self.provs = provs
+        self.dists = dists
+        self.g = g
+        self.dissolved = _Dissolved(dists, g)
+        self.memo: dict[tuple[str, str], _Resolved] = {}
+
+    def host(self, x: _Mention) -> _Mention | None:
+        return _host(x, self.mentions)
+
+    def resolve(self, m: _Mention, k: tuple[str, str] | None = None) -> _Resolved:
+        if k is None:
+            k = (m.group, _k(m.name))
+        got = self.memo.get(k)
+        if got is None:
+            self.memo[k] = (None, None, "unknown", [], None)  # guards against cycles
+            p, d = self.parents.get(k, (None, None))
+            got = self.memo[k] = _resolve(m, p, d, self.provs, self.dists, self, self.g,
+                                          self.dissolved)
+        return got
+
+
+def _start(m: _Mention) -> int:
+    return m.start  # (a sort key; a lambda would be a nested function compiled)
 
 
 def _article_date(doc: Document) -> str | None:
@@ -1137,12 +1189,12 @@ def _host(m: _Mention, mentions: list[_Mention]) -> _Mention | None:
     return best
 
 
-_RESOLVABLE = frozenset({"district", "commune", "commune_2025"})  # tiers :func:`_resolve` narrows
+# tiers :func:`_resolve` narrows
+_RESOLVABLE: Final = frozenset({"district", "commune", "commune_2025"})
 
 
 def _resolve(m: _Mention, p: str | None, d: str | None, provs: dict[str, str], dists: dict[str, str],
-             resolve, host, g: Gazetteer, dissolved: _Dissolved
-             ) -> tuple[str | None, str | None, str, list[str], Unit | None]:
+             res: _Resolver, g: Gazetteer, dissolved: _Dissolved) -> _Resolved:
     """Parents, status, candidates and the chosen gazetteer unit of one entry."""
     is_province = m.tier == "province" or (m.tier == "city" and any(
         u.tier in ("province", "province_2025") for u in m.units))
@@ -1150,9 +1202,9 @@ def _resolve(m: _Mention, p: str | None, d: str | None, provs: dict[str, str], d
         unit = next((u for u in m.units if u.tier == "province"), None)
         return None, None, ("inferred" if m.inferred else "exact") if unit else "unknown", [], unit
     if m.tier in ("village", "street"):
-        h = host(m)
+        h = res.host(m)
         if h is not None:
-            hp, hd, _, _, _ = resolve(h)
+            hp, hd, _, _, _ = res.resolve(h)
             if h.tier == "commune":
                 p, d = p or hp, d or hd
             else:
@@ -1182,7 +1234,7 @@ def _resolve(m: _Mention, p: str | None, d: str | None, provs: dict[str, str], d
         # not in the gazetteer: parents from the text, or from a same-name unit in a province
         # the article names ("thị xã Cửa Lò" → phường Cửa Lò, Nghệ An)
         if p is None and m.parent is not None and m.parent.tier in ("district", "city"):
-            p = resolve(m.parent)[0]
+            p = res.resolve(m.parent)[0]
         if p is None:
             same = {u.province.name for u in g.by_key.get(_k(m.name), ())
                     if u.province is not None}
@@ -1192,7 +1244,8 @@ def _resolve(m: _Mention, p: str | None, d: str | None, provs: dict[str, str], d
     narrowed = _narrow(units, provs, dists)
     if len(narrowed) == 1:
         u = narrowed[0]
-        status = "exact" if len(units) == 1 or (p and (d or m.tier != "commune")) else "inferred"
+        status: _Status = "exact" if len(units) == 1 or (p and (d or m.tier != "commune")) \
+            else "inferred"
         if m.inferred:
             status = "inferred"
         prov = p or _named(provs, u.province_name)
@@ -1248,7 +1301,7 @@ def _dissolved_district(gone: list[tuple[str, frozenset[str]]], prov: Unit | Non
 # name → (gazetteer, whether it is a pre-2025 district, provinces of any unit so named); the
 # same few names are tested for every commune of an article, and a common name has many units
 # to filter
-_NAME_INFO: dict[str, tuple[Gazetteer, bool, frozenset[str]]] = {}
+_NAME_INFO: Final[dict[str, tuple[Gazetteer, bool, frozenset[str]]]] = {}
 
 
 def _name_info(g: Gazetteer, name: str) -> tuple[bool, frozenset[str]]:

@@ -1,7 +1,7 @@
 """Setuptools' entry point; the metadata is in pyproject.toml.
 
 With ``EXTRACTOR_COMPILE=1`` a wheel build compiles the modules listed in pyproject.toml
-(``[tool.extractor] compiled``) with mypyc: the same source, about 15 % less CPU per article
+(``[tool.extractor] compiled``) with mypyc: the same source, 10–14 % less time per run
 (benchmarks/README.md). The pure-Python package is the default, and always the case for an
 editable install, where compiled modules beside the sources would shadow edits to them.
 """

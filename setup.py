@@ -9,13 +9,12 @@ editable install, where compiled modules beside the sources would shadow edits t
 from __future__ import annotations
 
 import sys
-import tomllib
 from pathlib import Path
 
 from setuptools import setup
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "build_backend"))
-from extractor_build import compile_requested  # noqa: E402
+from extractor_build import compile_requested, modules_to_compile  # noqa: E402
 
 
 def ext_modules() -> list:  # type: ignore[type-arg]
@@ -29,9 +28,7 @@ def ext_modules() -> list:  # type: ignore[type-arg]
         return []
     from mypyc.build import mypycify
 
-    root = Path(__file__).resolve().parent
-    cfg = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["extractor"]
-    paths = [f"src/{m.replace('.', '/')}.py" for m in cfg["compiled"]]
+    paths = [f"src/{m.replace('.', '/')}.py" for m in modules_to_compile()]
     return mypycify(["--ignore-missing-imports", *paths], opt_level="3")
 
 

@@ -23,10 +23,19 @@ def compile_requested() -> bool:
     return os.environ.get("EXTRACTOR_COMPILE", "").strip().lower() in {"1", "true", "yes"}
 
 
+def tool_config() -> dict[str, Any]:
+    """pyproject.toml's ``[tool.extractor]``: the compiled modules and mypy's pin."""
+    return tomllib.loads(_PYPROJECT.read_text(encoding="utf-8"))["tool"]["extractor"]
+
+
 def compile_requires() -> list[str]:
     """What the compiled build needs in the build environment (pyproject.toml's pin)."""
-    cfg = tomllib.loads(_PYPROJECT.read_text(encoding="utf-8"))["tool"]["extractor"]
-    return list(cfg["compile-requires"])
+    return list(tool_config()["compile-requires"])
+
+
+def modules_to_compile() -> list[str]:
+    """The modules the compiled build compiles (pyproject.toml's list)."""
+    return list(tool_config()["compiled"])
 
 
 def get_requires_for_build_wheel(config_settings: dict[str, Any] | None = None) -> list[str]:

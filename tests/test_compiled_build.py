@@ -93,16 +93,8 @@ def test_the_compiled_build_stores_the_same_facts(tmp_path: Path) -> None:
     pure = _dump(ROOT / "src", tmp_path / "pure.json")
 
     assert compiled["file"].startswith(str(site))
-    assert len(compiled["compiled"]) == len(backend_modules())
+    assert len(compiled["compiled"]) == len(backend.modules_to_compile())
     assert pure["file"].startswith(str(ROOT / "src")) and pure["compiled"] == []
     assert len(pure["rows"]) == 65 + 300
     differ = [aid for aid in pure["rows"] if compiled["rows"].get(aid) != pure["rows"][aid]]
     assert differ == [], f"{len(differ)} articles differ, first {differ[:3]}"
-
-
-def backend_modules() -> list[str]:
-    """pyproject.toml's list of compiled modules (the package names of the extensions)."""
-    import tomllib
-
-    cfg = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    return cfg["tool"]["extractor"]["compiled"]

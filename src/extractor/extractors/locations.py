@@ -47,9 +47,9 @@ from ..resources import ResourceError, load_tsv
 VILLAGE_LEVELS: Final = frozenset({"thôn", "bản", "làng", "ấp", "xóm", "buôn", "sóc", "khóm"})
 _RANK: Final = {"village": 0, "street": 0, "commune": 1, "district": 2, "city": 2, "province": 3}
 _TIER_LEVELS: Final = {"province": PROVINCE_LEVELS, "city": frozenset({"thành phố"}),
-                "district": DISTRICT_LEVELS, "commune": COMMUNE_LEVELS}
+                       "district": DISTRICT_LEVELS, "commune": COMMUNE_LEVELS}
 _GAZ_TIERS: Final = {"province": ("province",), "city": ("province", "district"),
-              "district": ("district",), "commune": ("commune",)}
+                     "district": ("district",), "commune": ("commune",)}
 
 # A capitalised syllable (with "H'Leo", "M'nông" style apostrophes and "Tháp-Chàm" hyphens).
 _SYL: Final = r"\p{Lu}[\p{Ll}\p{M}]*(?:'\p{L}[\p{Ll}\p{M}]*)?"
@@ -58,9 +58,9 @@ _RUN: Final = regex.compile(rf"{_SYL}(?:(?: |-){_SYL}){{0,7}}")
 # what may follow a level word, tried in this order (one regex call instead of three): a
 # number, an acronym, a capitalised run
 _HEAD: Final = regex.compile(r"(?P<num>(?:số\s+)?0*(?P<digits>\d{1,3}[A-Z]?)"
-                      r"(?![\p{L}\p{N}/.,]\d|[\p{L}\p{N}]))"
-                      r"|(?P<acr>\p{Lu}{2,5}(?![\p{L}\p{N}]))"
-                      rf"|(?P<run>{_RUN.pattern})")
+                             r"(?![\p{L}\p{N}/.,]\d|[\p{L}\p{N}]))"
+                             r"|(?P<acr>\p{Lu}{2,5}(?![\p{L}\p{N}]))"
+                             rf"|(?P<run>{_RUN.pattern})")
 _TRAILING_NUM: Final = regex.compile(r" (\d{1,2})(?![\p{L}\p{N}])")
 _NEXT_WORD: Final = regex.compile(r"\s*([\p{L}]+)")
 _LIST_SEP: Final = regex.compile(r"\s*(?:,\s*(?:và\s+)?|\s+và\s+)")
@@ -69,8 +69,8 @@ _PARENT_SEP: Final = regex.compile(r"\s*(?:,|-|–|\(|thuộc)\s*")
 _LOWER_SYL: Final = regex.compile(r" ([\p{Ll}][\p{Ll}\p{M}]*)")
 # Lower-case words a number after a village level word may be followed by ("khu phố 5 và …").
 _AFTER_NUMBER_OK: Final = frozenset({"và", "thuộc", "của", "tại", "ở", "đã", "là", "có", "được",
-                              "với", "trên", "để", "cùng", "nơi", "phường", "xã", "thị",
-                              "quận", "huyện", "thành", "tỉnh", "khu", "tổ", "ấp", "thôn"})
+                                     "với", "trên", "để", "cùng", "nơi", "phường", "xã", "thị",
+                                     "quận", "huyện", "thành", "tỉnh", "khu", "tổ", "ấp", "thôn"})
 # "các xã ven biển như: A, B" — a plural level word, a few lower-case words, then the list
 _LIST_INTRO: Final = regex.compile(r"(?:\s+\p{Ll}+){0,4}?\s+(?:như|gồm|gồm có|là)\s*:?\s|\s*:\s")
 # For levels the gazetteer checks, the description may be longer and hold a capitalised word

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import atexit
 import json
+import os
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+# The tests' compiled patterns go to a cache of their own (the processes the tests start share it
+# through the environment), not to the user's: set before the first extractor import compiles.
+if "EXTRACTOR_CACHE_DIR" not in os.environ:
+    os.environ["EXTRACTOR_CACHE_DIR"] = tempfile.mkdtemp(prefix="extractor-test-cache-")
+    atexit.register(shutil.rmtree, os.environ["EXTRACTOR_CACHE_DIR"], ignore_errors=True)
 
 from extractor.document import Document
 from extractor.models import Sentence

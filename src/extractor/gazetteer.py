@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 import regex
 
+from .pattern_cache import regex_compile
 from .normalize import fold_tones
 from .resources import ResourceError, load_tsv
 
@@ -28,9 +29,9 @@ PROVINCE_LEVELS = frozenset({"tỉnh", "thành phố"})
 DISTRICT_LEVELS = frozenset({"huyện", "quận", "thị xã", "thành phố"})
 COMMUNE_LEVELS = frozenset({"xã", "phường", "thị trấn", "đặc khu"})
 
-_SPACES = regex.compile(r"\s+")
-_DASH = regex.compile(r"\s*[-–—]\s*")
-_APOS = regex.compile(r"[’‘`´]")
+_SPACES = regex_compile(r"\s+")
+_DASH = regex_compile(r"\s*[-–—]\s*")
+_APOS = regex_compile(r"[’‘`´]")
 
 
 @lru_cache(maxsize=16384)

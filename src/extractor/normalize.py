@@ -16,6 +16,7 @@ from functools import lru_cache
 
 import regex
 
+from .pattern_cache import re_compile, regex_compile
 from .patterns import holds_split_only_space
 
 # Tone marks as combining characters (NFD).
@@ -63,14 +64,14 @@ def _fold_syllable(syl: str) -> str:
 
 # Only a word ending in o/u + a non-ASCII letter (oà, oè, uỷ as NFC) can need folding: the
 # other ~95 % of words are never looked at.
-_CANDIDATE = regex.compile(r"(?<![\p{L}\p{M}])\p{L}*[oOuU][\p{L}--\p{ASCII}](?![\p{L}\p{M}])", regex.V1)
+_CANDIDATE = regex_compile(r"(?<![\p{L}\p{M}])\p{L}*[oOuU][\p{L}--\p{ASCII}](?![\p{L}\p{M}])", regex.V1)
 
 
 # The same candidates found from their end: the two-letter tail is a cheap scan, and the word
 # is then walked back to its start (_CANDIDATE tries a letter run at every word start).
-_TAIL = regex.compile(r"[oOuU][\p{L}--\p{ASCII}](?![\p{L}\p{M}])", regex.V1)
-_LETTERS_BACK = regex.compile(r"\p{L}*", regex.V1 | regex.REVERSE)
-_LETTER_OR_MARK = regex.compile(r"[\p{L}\p{M}]", regex.V1)
+_TAIL = regex_compile(r"[oOuU][\p{L}--\p{ASCII}](?![\p{L}\p{M}])", regex.V1)
+_LETTERS_BACK = regex_compile(r"\p{L}*", regex.V1 | regex.REVERSE)
+_LETTER_OR_MARK = regex_compile(r"[\p{L}\p{M}]", regex.V1)
 
 
 # _TAIL's possible starts, on the stdlib engine (a plain class scan, several times faster than
@@ -79,7 +80,7 @@ _LETTER_OR_MARK = regex.compile(r"[\p{L}\p{M}]", regex.V1)
 # elsewhere (its second character is not an ASCII o/u), so verifying each hint with
 # ``_TAIL.match`` at its start finds exactly _TAIL's matches. In Vietnamese text most o/u +
 # marked vowel pairs go on with a letter ("thuộc", "hoạt"), so few hints remain.
-_TAIL_HINT = re.compile(r"[oOuU][^\x00-\x7f](?![A-Za-z])")
+_TAIL_HINT = re_compile(r"[oOuU][^\x00-\x7f](?![A-Za-z])")
 
 
 @lru_cache(maxsize=4096)
@@ -143,10 +144,10 @@ class NormalizedText:
 
 # character classes of literal characters: on the stdlib engine, whose class scan is several
 # times faster than the regex module's (same characters, same matches)
-_NEEDS_WORK = re.compile("[" + "".join(sorted(_DROP)) + r"\x00-\x08\x0e-\x1f\x7f-\x9f]")
-_SPACE_RE = re.compile("[" + re.escape("".join(sorted(_SPACE_LIKE))) + "]")
+_NEEDS_WORK = re_compile("[" + "".join(sorted(_DROP)) + r"\x00-\x08\x0e-\x1f\x7f-\x9f]")
+_SPACE_RE = re_compile("[" + re.escape("".join(sorted(_SPACE_LIKE))) + "]")
 # either class: most texts hold neither, and one scan then settles both questions
-_SPACE_OR_WORK = re.compile("[" + re.escape("".join(sorted(_SPACE_LIKE | _DROP)))
+_SPACE_OR_WORK = re_compile("[" + re.escape("".join(sorted(_SPACE_LIKE | _DROP)))
                             + r"\x00-\x08\x0e-\x1f\x7f-\x9f]")
 
 
@@ -237,9 +238,9 @@ def _match_key_reference(s: str) -> str:
 
 
 # match_key's patterns, compiled once (it runs for every fact resolve compares)
-_KEY_QUOTES = regex.compile(r"[\"“”‘’'«»„`]")
-_KEY_QUOTES_STD = re.compile(_KEY_QUOTES.pattern)  # literals only: the same matches
+_KEY_QUOTES = regex_compile(r"[\"“”‘’'«»„`]")
+_KEY_QUOTES_STD = re_compile(_KEY_QUOTES.pattern)  # literals only: the same matches
 _KEY_DASH_CHARS = "-–—/"  # _KEY_DASH's group
-_KEY_DASH = regex.compile(r"\s*([-–—/])\s*")
-_KEY_SPACES = regex.compile(r"\s+")
-_KEY_EDGES = regex.compile(r"^[\p{P}\s]+|[\p{P}\s]+$")
+_KEY_DASH = regex_compile(r"\s*([-–—/])\s*")
+_KEY_SPACES = regex_compile(r"\s+")
+_KEY_EDGES = regex_compile(r"^[\p{P}\s]+|[\p{P}\s]+$")

@@ -10,12 +10,14 @@ from functools import cache
 
 import regex
 
+from .pattern_cache import regex_compile
+from .patterns import longest_first
 from .resources import load_tsv
 
 # digits with "." thousand groups and/or a decimal comma; or plain digits with a decimal point
 NUMBER = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?|\d+\.\d{1,2}(?!\d)"
-_NUMBER_RE = regex.compile(rf"^(?:{NUMBER})$")
-_GROUPED = regex.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?")
+_NUMBER_RE = regex_compile(rf"^(?:{NUMBER})$")
+_GROUPED = regex_compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?")
 
 
 def parse_number(s: str) -> int | float | None:
@@ -45,7 +47,7 @@ def digit_words() -> dict[str, int]:
 @cache
 def word_number_pattern() -> str:
     """A regex alternation for number words (longest first), for use inside larger patterns."""
-    words = sorted(digit_words(), key=len, reverse=True)
+    words = longest_first(digit_words())
     unit = "|".join(regex.escape(w) for w in words)
     return rf"(?:(?:{unit})(?:\s+(?:mươi|mười))?(?:\s+(?:{unit}|lăm|mốt|tư))?)"
 

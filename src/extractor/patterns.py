@@ -7,6 +7,8 @@ from functools import lru_cache
 
 import regex
 
+from .pattern_cache import regex_compile
+
 
 # Whitespace to Python (str.split, str.isspace, the stdlib engine's \s) but not to the regex
 # module's \s: the only characters on which the two engines' whitespace differs (a test
@@ -24,6 +26,14 @@ def bmp_only(text: str) -> bool:
     """Whether ``text`` holds no astral character (its UTF-16 form has no surrogate pair): the
     stdlib classes of :func:`stdlib_class` cover the BMP only."""
     return len(text.encode("utf-16-le", "surrogatepass")) == 2 * len(text)
+
+
+def longest_first(words: Iterable[str]) -> list[str]:
+    """The distinct ``words`` for an alternation: longest first (an alternation takes its first
+    match), ties in code point order, so that the same words make the same pattern string in
+    every process. Set order changes with each interpreter's hash seed, and the pattern cache
+    keys on the string."""
+    return sorted(set(words), key=lambda w: (-len(w), w))
 
 
 def word_trie(words: Iterable[str], *, reverse: bool = False, end: str = "",
@@ -84,7 +94,7 @@ def case_variants(chars: Iterable[str]) -> dict[str, str]:
     chars = set(chars)
     near = [m[0] for m in regex.finditer(
         "(?i)[" + "".join(regex.escape(c) for c in sorted(chars)) + "]", _bmp())]
-    return {c: "".join(filter(regex.compile(f"(?i:{regex.escape(c)})").fullmatch, near))
+    return {c: "".join(filter(regex_compile(f"(?i:{regex.escape(c)})").fullmatch, near))
             for c in chars}
 
 

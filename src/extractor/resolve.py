@@ -13,6 +13,8 @@ from functools import cache, lru_cache
 
 import regex
 
+from .pattern_cache import regex_compile
+from .patterns import longest_first
 from .document import Document
 from .models import LocationMention
 from .normalize import fold_tones
@@ -32,10 +34,10 @@ _CENTRAL_CITIES = {"Hà Nội", "Hồ Chí Minh", "Hải Phòng", "Đà Nẵng",
 def _org_pattern() -> tuple[regex.Pattern[str], dict[str, tuple[str, str]]]:
     rows = load_tsv("organisations.tsv")
     heads = {r["head"].casefold(): (r["full"], r["level"]) for r in rows}
-    alt_heads = "|".join(regex.escape(h) for h in sorted(heads, key=len, reverse=True))
-    alt_levels = "|".join(regex.escape(w) for w in sorted(_LEVEL_WORDS, key=len, reverse=True))
+    alt_heads = "|".join(regex.escape(h) for h in longest_first(heads))
+    alt_levels = "|".join(regex.escape(w) for w in longest_first(_LEVEL_WORDS))
     name = r"(?:\d{1,3}\b|\p{Lu}[\p{L}\p{M}]*(?:\s+\p{Lu}[\p{L}\p{M}]*){0,3})"
-    pat = regex.compile(
+    pat = regex_compile(
         rf"(?<![\p{{L}}])(?P<head>{alt_heads})(?![\p{{L}}])"
         rf"(?:\s+(?P<level>{alt_levels})(?![\p{{L}}]))?(?:\s+(?P<name>(?-i:{name})))?", regex.I)
     return pat, heads

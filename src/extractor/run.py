@@ -35,6 +35,7 @@ import sqlite_utils
 
 from .document import Document
 from .ingest import InputError, SourceRecord, iter_inputs
+from . import pattern_cache
 from .models import ArticleFacts
 from .pipeline import PIPELINE_VERSION, process
 from .store import (
@@ -290,6 +291,7 @@ def run(paths: Sequence[str | Path], db_path: str | Path, *, workers: int = 1,
     except KeyboardInterrupt:  # the next run builds them
         summary.interrupted = True
     summary.seconds = time.perf_counter() - t0
+    pattern_cache.save()  # patterns first compiled in this run (one worker: no warm-up)
     with _ctrl_c_ignored():  # the work is done: the record of the run is written whatever comes
         finish_run(db, run_id, articles=summary.articles, skipped=summary.skipped,
                    errors=len(summary.errors), facts=summary.facts, seconds=summary.seconds,
@@ -412,6 +414,7 @@ def warm_up() -> None:
         "Hương Khê, Hà Tĩnh ra mắt mô hình “Camera an ninh” với hơn 20 camera; đồng chí Đại tá "
         "Nguyễn Văn An, Phó Giám đốc Công an tỉnh trao Giấy khen cho 2 tập thể, 3 cá nhân.\n",
         "warm-up"))
+    pattern_cache.save()  # the next run's start builds the patterns from their compiled form
 
 
 def _feed(pool: ProcessPoolExecutor, tasks: _Tasks, window: int,

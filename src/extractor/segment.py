@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 import regex
 
+from .pattern_cache import re_compile, regex_compile
 from .document import Document
 from .models import Segment
 from .resources import load_tsv
@@ -24,23 +25,23 @@ from .resources import load_tsv
 # A stamp: a full dd/mm/yyyy date, optionally with a time before or after it.
 _DATE = r"(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>(?:19|20)\d{2})"
 _TIME = r"(?P<H>\d{1,2})\s*[:hg]\s*(?P<M>\d{2})(?:\s*:\s*(?P<S>\d{2}))?"
-_STAMP_AFTER = regex.compile(_DATE + r"(?:\s*[-|,]?\s*(?:lúc\s*)?" + _TIME + r")?", regex.I)
-_TIME_BEFORE = regex.compile(_TIME + r"\s*(?:[-|,]|ngày)?\s*(?:ngày\s*)?" + _DATE, regex.I)
+_STAMP_AFTER = regex_compile(_DATE + r"(?:\s*[-|,]?\s*(?:lúc\s*)?" + _TIME + r")?", regex.I)
+_TIME_BEFORE = regex_compile(_TIME + r"\s*(?:[-|,]|ngày)?\s*(?:ngày\s*)?" + _DATE, regex.I)
 # a line ending in sentence punctuation (closing quotes/brackets may follow). REVERSE, and
 # asked with ``match``, which anchors at the end of the line: ``search`` tried every position of
 # a long paragraph first. Same answer: ``$`` holds only at the end (or before a final "\n",
 # which the trailing \s* takes from the end too).
-_TERMINAL = regex.compile(r"[.!?…:;]\s*[\"”’)]*\s*$", regex.REVERSE)
-_INNER_SENTENCE = regex.compile(r"[.!?…]\s+\p{Lu}")
+_TERMINAL = regex_compile(r"[.!?…:;]\s*[\"”’)]*\s*$", regex.REVERSE)
+_INNER_SENTENCE = regex_compile(r"[.!?…]\s+\p{Lu}")
 # a name syllable: "Phượng", "H'Linh" (Ê Đê/Jrai names), or initials "T.C"
-_NAME_SYLLABLE = regex.compile(r"^\p{Lu}[\p{Ll}\p{M}]*(?:['’]\p{Lu}?[\p{Ll}\p{M}]+)?\.?$|^\p{Lu}\.(\p{Lu}\.?)*$")
+_NAME_SYLLABLE = regex_compile(r"^\p{Lu}[\p{Ll}\p{M}]*(?:['’]\p{Lu}?[\p{Ll}\p{M}]+)?\.?$|^\p{Lu}\.(\p{Lu}\.?)*$")
 
 
-_BYLINE_UNIT = regex.compile(r"\s*\((?:[^)]{0,40})\)\s*$")
+_BYLINE_UNIT = regex_compile(r"\s*\((?:[^)]{0,40})\)\s*$")
 # (?<!\s): a separator is taken from the start of its whitespace, never from inside it (any
 # match starting inside a run also matches from the run's start); without it, a line with a long
 # run of spaces is scanned from each of its positions to the run's end, quadratic in the run
-_BYLINE_SEP = regex.compile(r"(?<!\s)(?:\s+[-–]\s+|\s*,\s*|\s+và\s+|\s*/\s*)")
+_BYLINE_SEP = regex_compile(r"(?<!\s)(?:\s+[-–]\s+|\s*,\s*|\s+và\s+|\s*/\s*)")
 
 
 class _Line(NamedTuple):
@@ -54,7 +55,7 @@ class _Line(NamedTuple):
 def _patterns() -> dict[str, list[regex.Pattern[str]]]:
     out: dict[str, list[regex.Pattern[str]]] = {}
     for row in load_tsv("page_lines.tsv"):
-        out.setdefault(row["role"], []).append(regex.compile(row["pattern"], regex.I | regex.V0))
+        out.setdefault(row["role"], []).append(regex_compile(row["pattern"], regex.I | regex.V0))
     for role in ("header", "boilerplate", "related", "byline_prefix", "credit"):
         if role not in out:
             raise ValueError(f"page_lines.tsv: no pattern for role {role}")
@@ -88,10 +89,10 @@ def _role_patterns() -> dict[str, _RoleMatcher]:
         anchored, anywhere = [], []
         for p in pats:
             if p.pattern.startswith(".*") and p.pattern[2:3] not in ("?", "+", "*", "{"):
-                anywhere.append(regex.compile(p.pattern[2:], regex.I | regex.V0))
+                anywhere.append(regex_compile(p.pattern[2:], regex.I | regex.V0))
             else:
                 anchored.append(p.pattern)
-        alt = (regex.compile("|".join(f"(?:{x})" for x in anchored), regex.I | regex.V0)
+        alt = (regex_compile("|".join(f"(?:{x})" for x in anchored), regex.I | regex.V0)
                if anchored else None)
         out[role] = _RoleMatcher(alt, tuple(anywhere))
     return out
@@ -151,7 +152,7 @@ class _DropCombining(dict[int, int | None]):
 
 
 _DROP_COMBINING = _DropCombining()
-_ALNUM_RUN = regex.compile(r"[\p{L}\p{N}]+")
+_ALNUM_RUN = regex_compile(r"[\p{L}\p{N}]+")
 
 
 def strip_diacritics(s: str) -> str:
@@ -162,7 +163,7 @@ def strip_diacritics(s: str) -> str:
 # Latin letters that strip_diacritics changes (they decompose, or are đ/Đ): one of them in a
 # line settles that it is not diacritic-free without decomposing the whole line. A class of
 # literal BMP characters, so the stdlib engine (less set-up per call) matches exactly the same
-_MARKED = re.compile("[" + "".join(map(re.escape, (
+_MARKED = re_compile("[" + "".join(map(re.escape, (
     c for c in map(chr, [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)])
     if c in "đĐ" or unicodedata.normalize("NFD", c) != c))) + "]")
 

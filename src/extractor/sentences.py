@@ -20,6 +20,7 @@ from typing import Any, NamedTuple
 
 import regex
 
+from .pattern_cache import re_compile, regex_compile
 from .document import Document
 from .models import Sentence
 from .resources import load_tsv
@@ -37,7 +38,7 @@ def _abbreviation_end() -> _AbbreviationEnd:
     """A piece ending in one of these abbreviations continues in the next piece."""
     abbrs = [r["abbr"] for r in load_tsv("abbreviation_stops.tsv")]
     alts = "|".join(regex.escape(a) for a in abbrs)
-    return _AbbreviationEnd(regex.compile(rf"(?<![\p{{L}}\p{{N}}])(?:{alts})\.$"),
+    return _AbbreviationEnd(regex_compile(rf"(?<![\p{{L}}\p{{N}}])(?:{alts})\.$"),
                             max(map(len, abbrs)), frozenset(a[-1] for a in abbrs))
 
 
@@ -56,7 +57,7 @@ def _ends_in_abbreviation(chunk: str, start: int, end: int, abbr: _AbbreviationE
     return abbr.pattern.search(chunk[max(start, end - abbr.longest - 2):end]) is not None
 
 
-_SENT_END = re.compile(r"[.?!]")
+_SENT_END = re_compile(r"[.?!]")
 
 
 def _underthesea_sent_tokenize() -> ModuleType:

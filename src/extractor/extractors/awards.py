@@ -25,10 +25,18 @@ from functools import cache, lru_cache
 
 import regex
 
+from ..pattern_cache import re_compile, regex_compile
 from ..document import Document
 from ..models import AwardTally, Sentence
 from ..normalize import match_key
-from ..patterns import bmp_only, holds_split_only_space, odd_chars, stdlib_class, word_trie
+from ..patterns import (
+    bmp_only,
+    holds_split_only_space,
+    longest_first,
+    odd_chars,
+    stdlib_class,
+    word_trie,
+)
 from .models import REGEX_SPACE, sentence_pieces
 
 
@@ -43,22 +51,22 @@ _L = r"(?<![\p{L}\p{M}\p{N}])"
 _R = r"(?![\p{L}\p{M}\p{N}])"
 QUOTES = "“”\"‘’'«»„"
 # on the stdlib engine, with the regex module's \s listed (as in models): the same matches
-_TOKEN = re.compile(rf"[^{REGEX_SPACE},;:!?()\[\]…{QUOTES}]+")  # [^\s,;:!?()\[\]…QUOTES]+
-_QUOTED = re.compile(rf"[{REGEX_SPACE}]*[{QUOTES}]([^{QUOTES}\n]{{1,200}})[{QUOTES}]")  # \s*…
-_CAP = regex.compile(r"\p{Lu}")
-_WS = re.compile(rf"[{REGEX_SPACE}]+")  # \s+
-_WS_RE = regex.compile(r"\s+")
-_COMMA = re.compile(",")
-_EDGES = regex.compile(r"^[\s,;:.\-–]+|[\s,;:\-–]+$")
-_CHO = regex.compile(rf"{_L}cho\s+", regex.I)
-_CUA = regex.compile(r"\s+của\s+", regex.I)
-_CUA_ONLY = regex.compile(r"\s+của", regex.I)
-_SP_CAP = regex.compile(r"\s+(?=\p{Lu})")
-_PASSIVE_BY = regex.compile(r"(?:^|\s)được\s+(?=\p{Lu})", regex.I)
+_TOKEN = re_compile(rf"[^{REGEX_SPACE},;:!?()\[\]…{QUOTES}]+")  # [^\s,;:!?()\[\]…QUOTES]+
+_QUOTED = re_compile(rf"[{REGEX_SPACE}]*[{QUOTES}]([^{QUOTES}\n]{{1,200}})[{QUOTES}]")  # \s*…
+_CAP = regex_compile(r"\p{Lu}")
+_WS = re_compile(rf"[{REGEX_SPACE}]+")  # \s+
+_WS_RE = regex_compile(r"\s+")
+_COMMA = re_compile(",")
+_EDGES = regex_compile(r"^[\s,;:.\-–]+|[\s,;:\-–]+$")
+_CHO = regex_compile(rf"{_L}cho\s+", regex.I)
+_CUA = regex_compile(r"\s+của\s+", regex.I)
+_CUA_ONLY = regex_compile(r"\s+của", regex.I)
+_SP_CAP = regex_compile(r"\s+(?=\p{Lu})")
+_PASSIVE_BY = regex_compile(r"(?:^|\s)được\s+(?=\p{Lu})", regex.I)
 # the rest of a recipient's description, then "và" and the other side ("… xuất sắc và 5 cá nhân")
-_JOIN_AND = regex.compile(r"[^;:.“”\"]{0,120}?[\s,]và\s+$", regex.I)
-_GOT = regex.compile(r"được|nhận", regex.I)
-_LEAD = regex.compile(r"[\s,]*(?:và\s+|cùng\s+|đồng\s+thời\s+)?", regex.I)
+_JOIN_AND = regex_compile(r"[^;:.“”\"]{0,120}?[\s,]và\s+$", regex.I)
+_GOT = regex_compile(r"được|nhận", regex.I)
+_LEAD = regex_compile(r"[\s,]*(?:và\s+|cùng\s+|đồng\s+thời\s+)?", regex.I)
 _MAX_NAME_TOKENS = 12
 _NEAR = 300  # how far around a tally its subject, verb and markers are looked for
 _MAX_ISSUER_CHARS = 200
@@ -72,7 +80,7 @@ _FOLLOW = {"issuer", "name", "drop"}
 
 def _alt(words: list[str]) -> str:
     """Longest-first alternation with flexible inner spaces."""
-    ws = sorted(set(words), key=len, reverse=True)
+    ws = longest_first(words)
     return "|".join(r"\s+".join(regex.escape(p) for p in w.split()) for w in ws)
 
 
@@ -140,36 +148,36 @@ def _lex() -> _Lex:
     i = regex.I
     return _Lex(
         types=types,
-        award=regex.compile(rf"{_L}(?:{_alt(surfaces)}){_R}", i),
-        verb_before=regex.compile(rf"{_L}(?:{_alt(by['verb'])})\s*$", i),
-        give_to=regex.compile(rf"{_L}(?:{_alt(by['give_to'])})\s+", i),
-        passive=regex.compile(
+        award=regex_compile(rf"{_L}(?:{_alt(surfaces)}){_R}", i),
+        verb_before=regex_compile(rf"{_L}(?:{_alt(by['verb'])})\s*$", i),
+        give_to=regex_compile(rf"{_L}(?:{_alt(by['give_to'])})\s+", i),
+        passive=regex_compile(
             rf"{_L}được\s+(?P<x>\p{{Lu}}[^,;]{{0,150}}?)\s+(?:{_alt(by['verb'])})\s*$", i),
-        passive_tail=regex.compile(
+        passive_tail=regex_compile(
             rf"{_L}được\s+(?:\p{{Lu}}[^,;]{{0,150}}?\s+)?(?:{_alt(by['verb'])})\s*$", i),
-        receive_before=regex.compile(rf"{_L}(?:{_alt(by['receive'])})\s*$", i),
-        reward=regex.compile(rf"{_L}(?:{_alt(by['reward'])}){_R}", i),
-        reward_mod=regex.compile(rf"(?:\s+(?:{_alt(by['reward_mod'])}){_R})*\s+", i),
-        num_part=regex.compile(
+        receive_before=regex_compile(rf"{_L}(?:{_alt(by['receive'])})\s*$", i),
+        reward=regex_compile(rf"{_L}(?:{_alt(by['reward'])}){_R}", i),
+        reward_mod=regex_compile(rf"(?:\s+(?:{_alt(by['reward_mod'])}){_R})*\s+", i),
+        num_part=regex_compile(
             rf"{_L}(?<![.,/]\d*)(?P<num>{num})\s+(?:lượt\s+)?(?P<noun>{_alt(nouns)}){_R}", i),
-        shared_noun=regex.compile(rf"\s*(?:,\s*và|,|và)\s*(?P<noun>{_alt(nouns)}){_R}", i),
-        part_sep=regex.compile(r"\s*(?:,\s*và|,|và|cùng)\s+", i),
+        shared_noun=regex_compile(rf"\s*(?:,\s*và|,|và)\s*(?P<noun>{_alt(nouns)}){_R}", i),
+        part_sep=regex_compile(r"\s*(?:,\s*và|,|và|cùng)\s+", i),
         noun_side=side,
-        unit_head=regex.compile(rf"(?:{_alt(by['unit_head'])}){_R}"),
-        unit_word=regex.compile(rf"(?:{_alt(by['unit_word'])})\s+(?=\p{{Lu}}|\d|số\s+\d)", i),
-        collective_named=regex.compile(r"tập\s+thể\s+(?=\p{Lu})", i),
-        person_noun=regex.compile(rf"(?:{_alt(by['person_noun'])})\s+", i),
-        person_head=regex.compile(rf"(?:{_alt(by['person_head'])})\s+(?=\p{{Lu}})", i),
-        on_behalf=regex.compile(rf"^\s*(?:{_alt(by['on_behalf'])})\s+", i),
-        intro=regex.compile(rf"^\s*(?:{_alt(by['intro'])}){_R}", i),
-        aux_tail=regex.compile(rf"(?:\s+(?:{_alt(by['aux'])}))+\s*$", i),
+        unit_head=regex_compile(rf"(?:{_alt(by['unit_head'])}){_R}"),
+        unit_word=regex_compile(rf"(?:{_alt(by['unit_word'])})\s+(?=\p{{Lu}}|\d|số\s+\d)", i),
+        collective_named=regex_compile(r"tập\s+thể\s+(?=\p{Lu})", i),
+        person_noun=regex_compile(rf"(?:{_alt(by['person_noun'])})\s+", i),
+        person_head=regex_compile(rf"(?:{_alt(by['person_head'])})\s+(?=\p{{Lu}})", i),
+        on_behalf=regex_compile(rf"^\s*(?:{_alt(by['on_behalf'])})\s+", i),
+        intro=regex_compile(rf"^\s*(?:{_alt(by['intro'])}){_R}", i),
+        aux_tail=regex_compile(rf"(?:\s+(?:{_alt(by['aux'])}))+\s*$", i),
         not_issuer=tuple(match_key(w) for w in by["not_issuer"]),
         not_issuer_set=frozenset(match_key(w) for w in by["not_issuer"]),
         not_issuer_heads=tuple(match_key(w) + " " for w in by["not_issuer"]),
-        total=regex.compile(rf"{_L}(?:{_alt(by['total'])}){_R}", i),
-        same_level=regex.compile(rf"{_L}(?:{_alt(by['same_level'])}){_R}", i),
-        name_stop=regex.compile(rf"(?:{_alt(by['name_stop'])}){_R}", i),
-        issuer_stop=regex.compile(rf"\s(?:{_alt(by['issuer_stop'])}){_R}", i),
+        total=regex_compile(rf"{_L}(?:{_alt(by['total'])}){_R}", i),
+        same_level=regex_compile(rf"{_L}(?:{_alt(by['same_level'])}){_R}", i),
+        name_stop=regex_compile(rf"(?:{_alt(by['name_stop'])}){_R}", i),
+        issuer_stop=regex_compile(rf"\s(?:{_alt(by['issuer_stop'])}){_R}", i),
         prefilter_keys=_prefilter_keys(prefilter),
     )
 
@@ -246,10 +254,10 @@ class _Twins:
         d = stdlib_class(r"\d")
         num = rf"(?<![.,/{d[1:-1]}])(?:{d}+(?:[.,]{d}+)*|{word_number_pattern()})"
         self.pairs: dict[int, re.Pattern[str]] = {
-            id(lex.award): re.compile(tree(surfaces)),
-            id(lex.reward): re.compile(tree(by["reward"])),
-            id(lex.give_to): re.compile(tree(by["give_to"]) + r"\s"),
-            id(lex.num_part): re.compile(rf"{num}\s+(?:lượt\s+)?{tree(nouns)}"),
+            id(lex.award): re_compile(tree(surfaces)),
+            id(lex.reward): re_compile(tree(by["reward"])),
+            id(lex.give_to): re_compile(tree(by["give_to"]) + r"\s"),
+            id(lex.num_part): re_compile(rf"{num}\s+(?:lượt\s+)?{tree(nouns)}"),
         }
 
 

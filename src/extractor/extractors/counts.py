@@ -20,12 +20,13 @@ from typing import Any, Final
 
 import regex
 
+from ..pattern_cache import re_compile, regex_compile
 from ..document import Document
 from ..models import CountMention
 from ..normalize import fold_tones
 from ..numbers import (NUMBER, digit_words, multipliers, parse_number, parse_number_words,
                        word_number_pattern)
-from ..patterns import bmp_only, stdlib_class, word_trie
+from ..patterns import bmp_only, longest_first, stdlib_class, word_trie
 from ..resources import ResourceError, validated
 from ..resources.rows import CountExclusionRow, CountQualifierRow, CountUnitRow
 
@@ -39,7 +40,7 @@ _WORD_END = rf"(?![{_L}\p{{N}}])"
 # glued to a digit, ":", "/" or a decimal/group separator after it (phone numbers, clock times,
 # dates, document numbers).
 _AFTER_NUMBER = r"(?!\p{N}|[.,:]\d|/)"
-_DIGIT_RE: Final = regex.compile(
+_DIGIT_RE: Final = regex_compile(
     rf"(?<![{_L}\p{{N}}_.\-–])(?<!(?<![\p{{Ll}}\p{{M}}])/)(?<!\d,)(?P<a>{NUMBER})"
     rf"(?:(?:/(?P<of>{NUMBER}))|(?:[ \t]*(?:-|–|đến|tới)[ \t]*(?P<b>{NUMBER})))?"
     rf"{_AFTER_NUMBER}"
@@ -59,13 +60,13 @@ def _digit_std() -> re.Pattern[str]:
     tail = (rf"{d}{{0,2}}(?:\.{d}{{3}})+(?:,{d}+)?|{d}*(?:,{d}+)?|{d}*\.{d}{{1,2}}(?!{d})")
     number = rf"{d}(?:{tail})"  # NUMBER
     first = rf"{d}(?<!{lmn}.)(?<!(?<!{llm})/.)(?<!{d},.)(?:{tail})"
-    return re.compile(
+    return re_compile(
         rf"(?P<a>{first})"
         rf"(?:(?:/(?P<of>{number}))|(?:[ \t]*(?:-|–|đến|tới)[ \t]*(?P<b>{number})))?"
         rf"(?!{n}|[.,:]{d}|/)")
 
 
-_QUOTE_RE: Final = regex.compile(r"“[^“”\n]{0,300}”|\"[^\"\n]{0,300}\"|«[^«»\n]{0,300}»")
+_QUOTE_RE: Final = regex_compile(r"“[^“”\n]{0,300}”|\"[^\"\n]{0,300}\"|«[^«»\n]{0,300}»")
 _OPENERS: Final = frozenset(".:;!?(“\"«…-–•")
 _HEAD: Final = 32  # characters before a number that decide it (longest cue: "biển kiểm soát")
 # Patterns anchored at the end of the text before a number ("...\s*$" / "...\s+$") run in
@@ -75,13 +76,13 @@ _HEAD: Final = 32  # characters before a number that decide it (longest cue: "bi
 # \s* / \s+, so ``search`` always returns the match at the end. (Not so for _DIGIT_BEFORE,
 # whose [ \t]+ cannot take a "\n": it stays a search.)
 _BACK = regex.I | regex.REVERSE
-_TITLE_WORD_BEFORE: Final = regex.compile(rf"(?<![{_L}])\p{{Lu}}[\p{{Ll}}\p{{M}}]+\s+$",
+_TITLE_WORD_BEFORE: Final = regex_compile(rf"(?<![{_L}])\p{{Lu}}[\p{{Ll}}\p{{M}}]+\s+$",
                                           regex.REVERSE)
-_SPACES: Final = regex.compile(r"\s+")
-_YEAR_RE: Final = regex.compile(r"19\d\d|20\d\d")
+_SPACES: Final = regex_compile(r"\s+")
+_YEAR_RE: Final = regex_compile(r"19\d\d|20\d\d")
 # a digit number right before a word
-_DIGIT_BEFORE: Final = regex.compile(r"\d[ \t]+$", regex.REVERSE)
-_FROM_RE: Final = regex.compile(rf"(?<![{_L}])từ\s+$", _BACK)  # "từ 3 đến 5 thành viên"
+_DIGIT_BEFORE: Final = regex_compile(r"\d[ \t]+$", regex.REVERSE)
+_FROM_RE: Final = regex_compile(rf"(?<![{_L}])từ\s+$", _BACK)  # "từ 3 đến 5 thành viên"
 
 @dataclass(frozen=True)
 class _Unit:
@@ -181,7 +182,7 @@ def _lower(sent: str) -> str | None:
 
 def _at_end(words: list[str], group: str = "w") -> regex.Pattern[str]:
     """Words that end a text (the text right before a number)."""
-    return regex.compile(rf"(?<![{_L}\p{{N}}])(?P<{group}>{_rtrie(words)})\s*$", _BACK)
+    return regex_compile(rf"(?<![{_L}\p{{N}}])(?P<{group}>{_rtrie(words)})\s*$", _BACK)
 
 
 def _rarest_token(word: str) -> str:
@@ -197,7 +198,7 @@ def _lower_any(words: list[str]) -> re.Pattern[str] | None:
     ws = sorted({w.lower() for w in words}, key=lambda w: (-len(w), w))
     if not all(ch == " " or (ch.isalpha() and _latin(ch)) for w in ws for ch in w):
         return None
-    return re.compile("|".join(re.escape(w) for w in ws))
+    return re_compile("|".join(re.escape(w) for w in ws))
 
 
 def _lower_safe(word: str) -> bool:
@@ -240,7 +241,7 @@ def _after_free(units: list[str], after: list[str]) -> frozenset[str]:
     case folds are equal, an equivalence), which is the test here."""
     keys = {_key(a) for a in after}
     return frozenset(u for u in units if not any(
-        map(regex.compile(_alternation([u]), regex.I).match, keys)))
+        map(regex_compile(_alternation([u]), regex.I).match, keys)))
 
 
 @cache
@@ -261,33 +262,33 @@ def _lexicon() -> _Lexicon:
     word_num = word_number_pattern()
     return _Lexicon(
         units=table,
-        unit_re=regex.compile(rf"\s+(?P<u>{_trie(list(table))}){_WORD_END}", regex.I),
-        attach_re=regex.compile(rf"(?P<u>{_trie(attach)}){_WORD_END}", regex.I),
+        unit_re=regex_compile(rf"\s+(?P<u>{_trie(list(table))}){_WORD_END}", regex.I),
+        attach_re=regex_compile(rf"(?P<u>{_trie(attach)}){_WORD_END}", regex.I),
         attach_first=_first_chars(attach),
-        fallback_re=regex.compile(rf"\s+(?P<u>\p{{Ll}}[\p{{Ll}}\p{{M}}]*){_WORD_END}"),
-        after_re=regex.compile(rf"\s*(?:{_trie(by_kind['after'])})(?![{_L}])", regex.I),
+        fallback_re=regex_compile(rf"\s+(?P<u>\p{{Ll}}[\p{{Ll}}\p{{M}}]*){_WORD_END}"),
+        after_re=regex_compile(rf"\s*(?:{_trie(by_kind['after'])})(?![{_L}])", regex.I),
         after_free=_after_free(list(table), by_kind["after"]),
-        mult_unit_re=regex.compile(rf"\s+(?:(?P<m>{_trie(mult)}){_WORD_END}"
+        mult_unit_re=regex_compile(rf"\s+(?:(?P<m>{_trie(mult)}){_WORD_END}"
                                    rf"|(?P<u>{_trie(list(table))}){_WORD_END})", regex.I),
-        chain_re=regex.compile(
+        chain_re=regex_compile(
             rf"\s+(?P<n>{NUMBER})\s+(?P<m>{_trie(mult)}){_WORD_END}", regex.I),
         not_noun=frozenset(_key(w) for w in by_kind["not_noun"]),
         award_units=frozenset(_key(w) for w in by_kind["award_unit"]),
         before_re=_at_end(by_kind["before"] + by_kind["before_cap"]),
         cap_only=frozenset(_key(w) for w in by_kind["before_cap"]),
-        threshold_re=regex.compile(rf"\s*(?:{_trie(by_kind['threshold'])}){_WORD_END}", regex.I),
+        threshold_re=regex_compile(rf"\s*(?:{_trie(by_kind['threshold'])}){_WORD_END}", regex.I),
         threshold_first=_first_syllables(by_kind["threshold"]),
         before_ok_re=_at_end(by_kind["before_ok"]),
         distributive_re=_at_end(by_kind["distributive"]),
         before_nam_re=_at_end(by_kind["before_nam"]),
-        qualifier_re=regex.compile(
+        qualifier_re=regex_compile(
             rf"(?<![{_L}\p{{N}}])(?P<q>{_rtrie([q.word for q in quals])})\s+$", _BACK),
         qualifiers={_key(q.word): q.qualifier for q in quals},
         quantity_verb_re=_at_end(by_kind["quantity_verb"]),
-        award_context_re=regex.compile(
+        award_context_re=regex_compile(
             rf"(?<![{_L}])(?:{_trie(by_kind['award_context'])})(?![{_L}])", regex.I),
         award_token_re=_lower_any([_rarest_token(w) for w in by_kind["award_context"]]),
-        word_re=regex.compile(
+        word_re=regex_compile(
             rf"(?<![{_L}\p{{N}}])(?P<a>{word_num})"
             rf"(?:[ \t]+(?:đến|tới|-|–)[ \t]+(?P<b>{word_num}))?{_WORD_END}", regex.I),
         word_starts=_word_starts(),
@@ -346,18 +347,18 @@ def _std() -> _Std | None:
     lm = stdlib_class(rf"[{_L}]")
     llm, lu = stdlib_class(r"[\p{Ll}\p{M}]"), stdlib_class(r"\p{Lu}")
     # word_number_pattern and word_re with the stdlib classes (same alternatives, same order)
-    alt = "|".join(re.escape(w) for w in sorted(digits, key=len, reverse=True))
+    alt = "|".join(re.escape(w) for w in longest_first(digits))
     num = rf"(?:(?:{alt})(?:{sp}(?:mươi|mười))?(?:{sp}(?:{alt}|lăm|mốt|tư))?)"
     return _Std(
-        mult_unit=re.compile(rf"{sp}(?:(?P<m>{_std_trie(mult, sp)}){end}"
+        mult_unit=re_compile(rf"{sp}(?:(?P<m>{_std_trie(mult, sp)}){end}"
                              rf"|(?P<u>{_std_trie(list(lex.units), sp)}){end})"),
-        word=re.compile(rf"(?<!{lmn})(?P<a>{num})"
+        word=re_compile(rf"(?<!{lmn})(?P<a>{num})"
                         rf"(?:[ \t]+(?:đến|tới|-|–)[ \t]+(?P<b>{num}))?{end}"),
-        after=re.compile(rf"{ws}*(?:{_std_trie(lex.words['after'], sp)})(?!{lm})"),
-        before=re.compile(rf"{ws}*(?P<w>{_std_trie(before, sp, reverse=True)}){end}"),
-        qualifier=re.compile(
+        after=re_compile(rf"{ws}*(?:{_std_trie(lex.words['after'], sp)})(?!{lm})"),
+        before=re_compile(rf"{ws}*(?P<w>{_std_trie(before, sp, reverse=True)}){end}"),
+        qualifier=re_compile(
             rf"{sp}(?P<q>{_std_trie(lex.words['qualifier'], sp, reverse=True)}){end}"),
-        title=re.compile(rf"{sp}{llm}+{lu}(?!{lm})"),
+        title=re_compile(rf"{sp}{llm}+{lu}(?!{lm})"),
     )
 
 

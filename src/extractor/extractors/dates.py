@@ -21,6 +21,7 @@ from typing import NamedTuple
 
 import regex
 
+from ..pattern_cache import regex_compile
 from ..document import Document
 from ..models import DateMention
 from ..numbers import parse_number_words, word_number_pattern
@@ -156,33 +157,33 @@ def _patterns() -> _Patterns:
     no_more = r"(?![\p{N}]|\s?[/.-]\s?\p{N}|/\p{L}|-\p{Lu})"
     f = regex.I | regex.V0
     return _Patterns(
-        dmy=regex.compile(rf"{day}\s?(?P<s>[/.-])\s?{mon}\s?(?P=s)\s?{year}", f),
-        dm_words=regex.compile(
+        dmy=regex_compile(rf"{day}\s?(?P<s>[/.-])\s?{mon}\s?(?P=s)\s?{year}", f),
+        dm_words=regex_compile(
             rf"{day}\s+tháng\s+(?:{mon}(?![\p{{N}}])|{mw})(?:\s+năm\s+{year})?", f),
-        dm_range=regex.compile(  # "30/4 – 1/5", "từ 28/12/2023 đến 2/1/2024"
+        dm_range=regex_compile(  # "30/4 – 1/5", "từ 28/12/2023 đến 2/1/2024"
             rf"{nb}(?P<d1>0?[1-9]|[12]\d|3[01])\s?/\s?(?P<m1>0?[1-9]|1[0-2])"
             rf"(?:\s?/\s?(?P<y1>{yr}))?(?![\p{{N}}]|\s?/\s?\p{{N}})"
             rf"(?:\s*[-–]\s*|\s+(?:đến|tới)\s+(?:hết\s+)?)(?:ngày\s+)?"
             rf"(?P<d2>0?[1-9]|[12]\d|3[01])\s?/\s?(?P<m2>0?[1-9]|1[0-2])(?:\s?/\s?{year})?{no_more}",
             f),
-        day_range=regex.compile(
+        day_range=regex_compile(
             rf"{nb}(?P<d1>0?[1-9]|[12]\d|3[01])(?:\s?[-–]\s?|\s+(?:đến|tới)\s+)(?:ngày\s+)?"
             rf"(?P<d2>0?[1-9]|[12]\d|3[01])\s?/\s?{mon}(?:\s?/\s?{year})?{no_more}", f),
-        day_pair=regex.compile(
+        day_pair=regex_compile(
             rf"{nb}(?P<d1>0?[1-9]|[12]\d|3[01])(?P<e1>)(?:\s*,\s*|\s+và\s+)(?:ngày\s+)?"
             rf"(?P<d2>0?[1-9]|[12]\d|3[01])\s?/\s?{mon}(?:\s?/\s?{year})?{no_more}", f),
-        dm=regex.compile(rf"{day}\s?(?P<s>[/-])\s?{mon}{no_more}(?:\s+năm\s+{year})?", f),
-        my=regex.compile(rf"\btháng\s+(?:{mon}|(?P<mw>{_alt_months()}))"
+        dm=regex_compile(rf"{day}\s?(?P<s>[/-])\s?{mon}{no_more}(?:\s+năm\s+{year})?", f),
+        my=regex_compile(rf"\btháng\s+(?:{mon}|(?P<mw>{_alt_months()}))"
                          rf"(?:\s?[/.-]\s?|\s+năm\s+){year}", f),
-        my_bare=regex.compile(rf"{nb}{mon}\s?/\s?{year}", f),
-        month_range=regex.compile(
+        my_bare=regex_compile(rf"{nb}{mon}\s?/\s?{year}", f),
+        month_range=regex_compile(
             rf"\btháng\s+(?P<m1>0?[1-9]|1[0-2])(?:\s?[-–]\s?|\s+(?:đến|tới)\s+)(?:tháng\s+)?"
             rf"(?P<m2>0?[1-9]|1[0-2])\s?(?:[/.-]\s?|\s+năm\s+){year}", f),
-        month=regex.compile(rf"(?<!\b{freq}\s+)(?<!\p{{N}}\s+)\btháng\s+(?:{mon}|{mw})"
+        month=regex_compile(rf"(?<!\b{freq}\s+)(?<!\p{{N}}\s+)\btháng\s+(?:{mon}|{mw})"
                             rf"(?![\p{{N}}]|\s?[/.-]\s?\p{{N}}|\s+năm\s+\p{{N}})", f),
-        year=regex.compile(rf"\bnăm\s+{nb}{year}", f),
-        bare_year=regex.compile(rf"{nb}{year}", f),
-        festival_left=regex.compile(  # "Tết Nguyên đán Giáp Thìn 2024", "Xuân Quý Mão 2023"
+        year=regex_compile(rf"\bnăm\s+{nb}{year}", f),
+        bare_year=regex_compile(rf"{nb}{year}", f),
+        festival_left=regex_compile(  # "Tết Nguyên đán Giáp Thìn 2024", "Xuân Quý Mão 2023"
             rf"(?:\b{_alt('year_cue')}(?:\s+{_cased_alt(_words()['stem'])}\s+"
             rf"{_cased_alt(_words()['branch'])})?"
             rf"|\b{_cased_alt(_words()['stem'])}\s+{_cased_alt(_words()['branch'])})\s+$", f),
@@ -190,22 +191,22 @@ def _patterns() -> _Patterns:
         # festival_left match ends in the last letter of a year cue or a branch word (matched
         # case-insensitively, as here), then the whole run of whitespace before the year. Linear:
         # the runs before different years are disjoint.
-        festival_tail=regex.compile(
+        festival_tail=regex_compile(
             "[" + "".join(sorted({regex.escape(w[-1]) for w in
                                   _words()["year_cue"] + _words()["branch"]})) + r"]\s+",
             f | regex.REVERSE),
-        year_range=regex.compile(
+        year_range=regex_compile(
             rf"(?=\d)(?<![\p{{N}}/.,-])(?P<y1>{yr})(?:\s?[-–]\s?|\s+(?:đến|tới)\s+)(?:năm\s+)?"
             rf"(?P<y2>{yr})(?![\p{{N}}]|[.,]\p{{N}}|\s?/)", f),
         # "7 tháng đầu năm 2023", "6 tháng cuối năm"; and without đầu/cuối ("trong 10 tháng năm
         # 2023", "11 tháng năm nay": the months of that year so far), which needs its year
-        half=regex.compile(
+        half=regex_compile(
             rf"\btháng\s+(?:(?P<h>đầu|cuối)\s+năm(?:\s+(?P<nay>nay)\b|\s+{year})?"
             rf"|năm(?:\s+(?P<nay>nay)\b|\s+{year}))(?!\s*\p{{N}})", f),
         # the count of months; not a day ("ngày 10 tháng năm 2023" lacks its month, not a span)
-        half_n=regex.compile(
+        half_n=regex_compile(
             rf"(?<![\p{{N}}.,])(?<!\bngày\s{{1,3}})\b(?P<n>\d{{1,2}}|{num_w})\s+$", f),
-        quarter=regex.compile(
+        quarter=regex_compile(
             rf"\bquý\s+(?-i:(?P<q>IV|III|II|I|[1-4]))(?![\p{{L}}\p{{N}}])"
             rf"(?:\s?[/.-]\s?{year}|\s+năm\s+{year}|\s+năm\s+(?P<nay>nay)\b)?", f),
         # a day/month number (one or two digits) and the start of what some core needs after
@@ -213,36 +214,36 @@ def _patterns() -> _Patterns:
         # number is the whole digit run; at most one alternative holds at a position. A "/"
         # before a run of exactly four digits ("8/2021") can only start a month-year, one
         # before a shorter run only a day-month form; a year before "-"/"đến" may open a range.
-        digit_start=regex.compile(
+        digit_start=regex_compile(
             r"(?=\d)(?<![\p{N}/.,])(?:\d\d?(?=[\s/.,–-])(?="
             r"(?P<slash_year>\s?/\s?\d{4}(?!\d))|(?P<slash>\s?/\s?\d)"
             r"|(?P<dash>\s?-\s?(?:\d|ngày))|(?P<dot>\s?\.\s?\d\d?\s?\.)"
             r"|(?P<endash>\s?–\s?(?:\d|ngày))|(?P<comma>\s*,\s*(?:\d|ngày))"
             r"|\s+(?:(?P<month>tháng)|(?P<to>đến|tới)\s|(?P<and>và)\s))"
             rf"|(?P<year_to>{yr}(?=\s?[-–]|\s+(?:đến|tới)\s))|(?P<year>{yr})(?!\d))", f),
-        thang_start=regex.compile(r"\b(?P<thang>tháng)", f),
-        strong_left=regex.compile(
+        thang_start=regex_compile(r"\b(?P<thang>tháng)", f),
+        strong_left=regex_compile(
             rf"(?:\b(?:{pod}|hôm)\s+(?:nay|qua)\s*\(\s*|\b{pod}\s+(?:ngày\s+)?"
             # the "not after a frequency word" test runs after "ngày" has matched (it reads
             # the same four characters back), not at every position of the window searched
             rf"|(?:\bhôm\s+)?\bngày(?<!\b{freq}\s+ngày)\s+"
             rf"|\b{wd}\s*[,(]?\s*(?:ngày\s+)?"
             rf"|(?:\b{pod}\s+)?\b{lunar}\s*\(\s*(?:ngày\s+)?)$", f),
-        weak_left=regex.compile(rf"\b{weak}\s+$", f),
-        from_left=regex.compile(r"\btừ\s+(?:ngày\s+)?$", f),
-        period_left=regex.compile(
+        weak_left=regex_compile(rf"\b{weak}\s+$", f),
+        from_left=regex_compile(r"\btừ\s+(?:ngày\s+)?$", f),
+        period_left=regex_compile(
             rf"(?:\b{per}\s+(?:từ\s+)?(?:năm\s+)?|\btừ\s+(?:năm\s+)?|\bnăm\s+)$", f),
-        target_left=regex.compile(rf"\b{_alt('target')}\s+$", f),
-        follower_ok=regex.compile(rf"\s*(?:$|[^\p{{L}}\p{{N}}\s]|\p{{Lu}}|{fol}\b)", regex.V0),
-        connector=regex.compile(r"\s*(?:[-–]|(?:cho\s+)?(?:đến|tới)(?:\s+hết)?)\s*", f),
-        review=regex.compile(rf"\b{rev}\s+(?P<n>\d{{1,2}}|{num_w})\s+năm\b", f),
-        launch=regex.compile(rf"\b{_alt('launch_verb')}\b", f),
-        event=regex.compile(rf"\b{_alt('event_word')}\b", f),
-        document_before=regex.compile(
+        target_left=regex_compile(rf"\b{_alt('target')}\s+$", f),
+        follower_ok=regex_compile(rf"\s*(?:$|[^\p{{L}}\p{{N}}\s]|\p{{Lu}}|{fol}\b)", regex.V0),
+        connector=regex_compile(r"\s*(?:[-–]|(?:cho\s+)?(?:đến|tới)(?:\s+hết)?)\s*", f),
+        review=regex_compile(rf"\b{rev}\s+(?P<n>\d{{1,2}}|{num_w})\s+năm\b", f),
+        launch=regex_compile(rf"\b{_alt('launch_verb')}\b", f),
+        event=regex_compile(rf"\b{_alt('event_word')}\b", f),
+        document_before=regex_compile(
             rf"(?:\b{_alt('document')}\s*(?:,\s*)?(?:ngày\s+)?"
             rf"|\d+\s?/\s?\p{{Lu}}[\p{{L}}\p{{N}}/.-]*\s*,?\s*(?:ngày\s+)?|\bsố\s+\p{{N}}[\p{{L}}\p{{N}}/.-]*\s*,?\s*(?:ngày\s+)?)$", f),
-        night=regex.compile(rf"{_alt('night')}\b", f),
-        dawn=regex.compile(rf"[\s,;–-]{{0,3}}(?:và\s+|đến\s+)?{_alt('dawn')}\b", f),
+        night=regex_compile(rf"{_alt('night')}\b", f),
+        dawn=regex_compile(rf"[\s,;–-]{{0,3}}(?:và\s+|đến\s+)?{_alt('dawn')}\b", f),
     )
 
 
@@ -544,7 +545,7 @@ def _join_ranges(text: str, cands: list[_Cand]) -> list[_Cand]:
 # --------------------------------------------------------------------------------------------
 # year inference
 # --------------------------------------------------------------------------------------------
-_ISO_PREFIX = regex.compile(r"(\d{4})-(\d{2})(?:-(\d{2}))?")
+_ISO_PREFIX = regex_compile(r"(\d{4})-(\d{2})(?:-(\d{2}))?")
 
 
 def _parse_published(s: str | None) -> dt.date | None:

@@ -30,6 +30,7 @@ from typing import Final, Literal
 
 import regex
 
+from ..pattern_cache import re_compile, regex_compile
 from ..document import Document
 from ..gazetteer import (
     COMMUNE_LEVELS,
@@ -54,39 +55,39 @@ _GAZ_TIERS: Final = {"province": ("province",), "city": ("province", "district")
 # A capitalised syllable (with "H'Leo", "M'nông" style apostrophes and "Tháp-Chàm" hyphens).
 _SYL: Final = r"\p{Lu}[\p{Ll}\p{M}]*(?:'\p{L}[\p{Ll}\p{M}]*)?"
 # at most 8 syllables: unit names have at most 5, and a bound keeps long capitalised lines linear
-_RUN: Final = regex.compile(rf"{_SYL}(?:(?: |-){_SYL}){{0,7}}")
+_RUN: Final = regex_compile(rf"{_SYL}(?:(?: |-){_SYL}){{0,7}}")
 # what may follow a level word, tried in this order (one regex call instead of three): a
 # number, an acronym, a capitalised run
-_HEAD: Final = regex.compile(r"(?P<num>(?:số\s+)?0*(?P<digits>\d{1,3}[A-Z]?)"
+_HEAD: Final = regex_compile(r"(?P<num>(?:số\s+)?0*(?P<digits>\d{1,3}[A-Z]?)"
                              r"(?![\p{L}\p{N}/.,]\d|[\p{L}\p{N}]))"
                              r"|(?P<acr>\p{Lu}{2,5}(?![\p{L}\p{N}]))"
                              rf"|(?P<run>{_RUN.pattern})")
-_TRAILING_NUM: Final = regex.compile(r" (\d{1,2})(?![\p{L}\p{N}])")
-_NEXT_WORD: Final = regex.compile(r"\s*([\p{L}]+)")
-_LIST_SEP: Final = regex.compile(r"\s*(?:,\s*(?:và\s+)?|\s+và\s+)")
+_TRAILING_NUM: Final = regex_compile(r" (\d{1,2})(?![\p{L}\p{N}])")
+_NEXT_WORD: Final = regex_compile(r"\s*([\p{L}]+)")
+_LIST_SEP: Final = regex_compile(r"\s*(?:,\s*(?:và\s+)?|\s+và\s+)")
 # "ấp X, xã Y", "xã Y - huyện Z", "tổ dân phố X (phường Y)", "xã Y thuộc huyện Z"
-_PARENT_SEP: Final = regex.compile(r"\s*(?:,|-|–|\(|thuộc)\s*")
-_LOWER_SYL: Final = regex.compile(r" ([\p{Ll}][\p{Ll}\p{M}]*)")
+_PARENT_SEP: Final = regex_compile(r"\s*(?:,|-|–|\(|thuộc)\s*")
+_LOWER_SYL: Final = regex_compile(r" ([\p{Ll}][\p{Ll}\p{M}]*)")
 # Lower-case words a number after a village level word may be followed by ("khu phố 5 và …").
 _AFTER_NUMBER_OK: Final = frozenset({"và", "thuộc", "của", "tại", "ở", "đã", "là", "có", "được",
                                      "với", "trên", "để", "cùng", "nơi", "phường", "xã", "thị",
                                      "quận", "huyện", "thành", "tỉnh", "khu", "tổ", "ấp", "thôn"})
 # "các xã ven biển như: A, B" — a plural level word, a few lower-case words, then the list
-_LIST_INTRO: Final = regex.compile(r"(?:\s+\p{Ll}+){0,4}?\s+(?:như|gồm|gồm có|là)\s*:?\s|\s*:\s")
+_LIST_INTRO: Final = regex_compile(r"(?:\s+\p{Ll}+){0,4}?\s+(?:như|gồm|gồm có|là)\s*:?\s|\s*:\s")
 # For levels the gazetteer checks, the description may be longer and hold a capitalised word
 # ("4 xã có đông đồng bào Khmer sinh sống là A, B và C"): the listed names must be units.
 # or the names may follow a short lower-case descriptor ("các huyện miền núi A, B, C").
-_LIST_INTRO_LONG: Final = regex.compile(
+_LIST_INTRO_LONG: Final = regex_compile(
     r"(?:\s+[\p{L}\p{M}]+){0,8}?\s+(?:như|gồm|gồm có|là)\s*:?\s|\s*:\s"
     r"|(?:\s+\p{Ll}+){1,3}?\s(?=\p{Lu})")
 # "tỉnh Bà Rịa - Vũng Tàu": a dash with spaces inside a province name
-_DASH_RUN: Final = regex.compile(rf"\s*[-–]\s*({_SYL}(?: {_SYL}){{0,3}})")
-_DASH_BEFORE: Final = regex.compile(rf"({_SYL}(?: {_SYL}){{0,3}})\s*[-–]\s*$")
+_DASH_RUN: Final = regex_compile(rf"\s*[-–]\s*({_SYL}(?: {_SYL}){{0,3}})")
+_DASH_BEFORE: Final = regex_compile(rf"({_SYL}(?: {_SYL}){{0,3}})\s*[-–]\s*$")
 # a capitalised name syllable right before a level word ("Danh | Sóc Kha")
-_NAME_BEFORE: Final = regex.compile(r"(?<![\p{L}\p{M}])\p{Lu}[\p{Ll}\p{M}]* $")
+_NAME_BEFORE: Final = regex_compile(r"(?<![\p{L}\p{M}])\p{Lu}[\p{Ll}\p{M}]* $")
 # any syllable, for names the gazetteer writes with lower-case words ("Nông trường Lệ Ninh")
-_ANY_SYL: Final = regex.compile(r" ?([\p{L}\p{M}]+)")
-_PLURAL: Final = regex.compile(r"(?:các|những|\d+|hai|ba|bốn|năm)\s+$")
+_ANY_SYL: Final = regex_compile(r" ?([\p{L}\p{M}]+)")
+_PLURAL: Final = regex_compile(r"(?:các|những|\d+|hai|ba|bốn|năm)\s+$")
 
 
 @dataclass(frozen=True)
@@ -123,7 +124,7 @@ def _triggers() -> tuple[regex.Pattern[str], dict[str, _Trigger]]:
     else:  # pragma: no cover - only for a resource the trie cannot order like the list
         alts.sort(key=lambda a: -len(a[0]))
         body = "|".join(a[1] for a in alts)
-    pat = regex.compile(r"(?<![\p{L}\p{N}])(?:" + body + r")(?![\p{L}\p{N}])")
+    pat = regex_compile(r"(?<![\p{L}\p{N}])(?:" + body + r")(?![\p{L}\p{N}])")
     return pat, table
 
 
@@ -159,7 +160,7 @@ def _trigger_prefilter() -> re.Pattern[str]:
     prefix tree: at each "t" the engine tries one branch, not the ten words starting with it
     (a third of the scan's cost)."""
     firsts = {r["word"].casefold().split(" ", 1)[0] for r in load_tsv("admin_levels.tsv")}
-    return re.compile(word_trie(firsts))
+    return re_compile(word_trie(firsts))
 
 
 @dataclass(frozen=True)
@@ -202,13 +203,13 @@ def _std_pats() -> _Pats:
             rf"|(?P<acr>{lu}{{2,5}}(?!{ln}))"
             rf"|(?P<run>{run})")
     return _Pats(
-        re.compile(rf"(?<!{ln})(?:{_std_trigger_body(sp)})(?!{ln})"),
-        re.compile(head),
-        re.compile(rf" ({d}{{1,2}})(?!{ln})"),
-        re.compile(rf"{sp}*(?:,{sp}*(?:và{sp}+)?|{sp}+và{sp}+)"),
-        re.compile(rf"{sp}*(?:,|-|–|\(|thuộc){sp}*"),
-        re.compile(rf"(?:các|những|{d}+|hai|ba|bốn|năm){sp}+$"),
-        re.compile(run),
+        re_compile(rf"(?<!{ln})(?:{_std_trigger_body(sp)})(?!{ln})"),
+        re_compile(head),
+        re_compile(rf" ({d}{{1,2}})(?!{ln})"),
+        re_compile(rf"{sp}*(?:,{sp}*(?:và{sp}+)?|{sp}+và{sp}+)"),
+        re_compile(rf"{sp}*(?:,|-|–|\(|thuộc){sp}*"),
+        re_compile(rf"(?:các|những|{d}+|hai|ba|bốn|năm){sp}+$"),
+        re_compile(run),
     )
 
 
@@ -263,10 +264,10 @@ def _words(kind: str) -> frozenset[str]:
     return frozenset(r["word"] for r in load_tsv("location_words.tsv") if r["kind"] == kind)
 
 
-_WS: Final = regex.compile(r"\s+")
+_WS: Final = regex_compile(r"\s+")
 
 
-_SPACED_DASH: Final = regex.compile(r"\s*[-–]\s*")
+_SPACED_DASH: Final = regex_compile(r"\s*[-–]\s*")
 
 
 @lru_cache(maxsize=8192)
@@ -805,8 +806,8 @@ def _bare_provinces(sc: _Scan, doc: Document) -> None:
 # hyphen before no capital (a separator only joins capitalised syllables); an apostrophe before
 # no letter. Searched backwards: ``_RUN.finditer`` from the next character finds the same runs
 # as from the sentence start, so the segmentation can restart there.
-_NO_RUN_REV: Final = regex.compile(r"[ \-][^\p{Lu}]|'[^\p{L}]|[^\p{L}\p{M} '\-]", regex.REVERSE)
-_SPACES_REV: Final = regex.compile(r"\s*+", regex.REVERSE)
+_NO_RUN_REV: Final = regex_compile(r"[ \-][^\p{Lu}]|'[^\p{L}]|[^\p{L}\p{M} '\-]", regex.REVERSE)
+_SPACES_REV: Final = regex_compile(r"\s*+", regex.REVERSE)
 
 
 def _candidate_runs(sc: _Scan, doc: Document, titles: re.Pattern[str]
@@ -904,13 +905,13 @@ def _province_titles(g: Gazetteer) -> tuple[re.Pattern[str], re.Pattern[str]]:
             else:
                 spans.append([cp, cp])
         odd = "[^" + "".join(f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in spans) + "]"
-        titles = re.compile(word_trie([_TITLE_AT.sub(_upper, k) for k in keys]))
-        return titles, re.compile(odd)
+        titles = re_compile(word_trie([_TITLE_AT.sub(_upper, k) for k in keys]))
+        return titles, re_compile(odd)
 
     return g.derived("locations: province titles", build)
 
 
-_TITLE_AT: Final = re.compile(r"(?:^|(?<=[ -]))[^ -]")
+_TITLE_AT: Final = re_compile(r"(?:^|(?<=[ -]))[^ -]")
 
 
 def _upper(m: re.Match[str]) -> str:

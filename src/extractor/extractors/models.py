@@ -18,10 +18,11 @@ from functools import cache, lru_cache
 
 import regex
 
+from ..pattern_cache import re_compile, regex_compile
 from ..document import Document
 from ..models import NamedModel, Sentence
 from ..normalize import match_key
-from ..patterns import bmp_only, holds_split_only_space, odd_chars, stdlib_class
+from ..patterns import bmp_only, holds_split_only_space, longest_first, odd_chars, stdlib_class
 
 
 @lru_cache(maxsize=8192)
@@ -34,36 +35,36 @@ from ..resources import ResourceError, load_tsv
 OPEN_QUOTES = "“\"‘'«„”"
 QUOTES = "“”\"‘’'«»„"
 # literal characters only: the stdlib engine matches exactly what the regex module would
-_QUOTED = re.compile(rf"[{OPEN_QUOTES}]([^{QUOTES}\n]{{1,250}})[{QUOTES}]")
-_TOKEN_RE = regex.compile(rf"[^\s,;:!?()\[\]…{QUOTES}]+")
-_SPACES_RE = regex.compile(r"\s*")
-_WS_RE = regex.compile(r"\s+")
+_QUOTED = re_compile(rf"[{OPEN_QUOTES}]([^{QUOTES}\n]{{1,250}})[{QUOTES}]")
+_TOKEN_RE = regex_compile(rf"[^\s,;:!?()\[\]…{QUOTES}]+")
+_SPACES_RE = regex_compile(r"\s*")
+_WS_RE = regex_compile(r"\s+")
 # The three above on the stdlib engine, which matches these small patterns in half the time:
 # the regex module's \s listed as a class (the stdlib's own \s also takes \x1c-\x1f). Equal on
 # any text: the listing covers the BMP, and no astral character is whitespace (tested in
 # tests/test_recasts_awards.py).
 REGEX_SPACE = stdlib_class(r"\s")[1:-1]
-_TOKEN = re.compile(rf"[^{REGEX_SPACE},;:!?()\[\]…{QUOTES}]+")
-_SPACES = re.compile(rf"[{REGEX_SPACE}]*")
-_WS = re.compile(rf"[{REGEX_SPACE}]+")
-_EDGES = regex.compile(r"^[\p{P}\s]+|[\s,;:.…]+$")
-_LEAD_EDGE = regex.compile(r"[\p{P}\s]+")  # the leading half of _EDGES
-_WORDS = regex.compile(r"[\p{L}\p{M}]+")
-_LETTER = regex.compile(r"\p{L}")
-_NUM_AFTER = regex.compile(r"\s+\d")
-_PLACE_SEP = regex.compile(r",\s*|\s+và\s+", regex.I)
-_INNER_WORD = re.compile(rf"[{REGEX_SPACE}][^{REGEX_SPACE}]")  # \s\S
-_OPEN = re.compile(rf"[{OPEN_QUOTES}]")
-_COLON_LIST = regex.compile(r"(?:\s+[\p{Ll}]+){0,5}?\s*:\s*")
-_SENT_BREAK = re.compile(rf"[.;!?…][{REGEX_SPACE}]")  # [.;!?…]\s
-_ANY_QUOTE = re.compile(rf"[{QUOTES}]")
-_JOIN = regex.compile(r"\s*(?:,\s*và|,|và)\s*", regex.I)
-_SEP = regex.compile(r"\s*(?:[,;]|\s(?:và|hoặc)(?=\s))\s*", regex.I)
+_TOKEN = re_compile(rf"[^{REGEX_SPACE},;:!?()\[\]…{QUOTES}]+")
+_SPACES = re_compile(rf"[{REGEX_SPACE}]*")
+_WS = re_compile(rf"[{REGEX_SPACE}]+")
+_EDGES = regex_compile(r"^[\p{P}\s]+|[\s,;:.…]+$")
+_LEAD_EDGE = regex_compile(r"[\p{P}\s]+")  # the leading half of _EDGES
+_WORDS = regex_compile(r"[\p{L}\p{M}]+")
+_LETTER = regex_compile(r"\p{L}")
+_NUM_AFTER = regex_compile(r"\s+\d")
+_PLACE_SEP = regex_compile(r",\s*|\s+và\s+", regex.I)
+_INNER_WORD = re_compile(rf"[{REGEX_SPACE}][^{REGEX_SPACE}]")  # \s\S
+_OPEN = re_compile(rf"[{OPEN_QUOTES}]")
+_COLON_LIST = regex_compile(r"(?:\s+[\p{Ll}]+){0,5}?\s*:\s*")
+_SENT_BREAK = re_compile(rf"[.;!?…][{REGEX_SPACE}]")  # [.;!?…]\s
+_ANY_QUOTE = re_compile(rf"[{QUOTES}]")
+_JOIN = regex_compile(r"\s*(?:,\s*và|,|và)\s*", regex.I)
+_SEP = regex_compile(r"\s*(?:[,;]|\s(?:và|hoặc)(?=\s))\s*", regex.I)
 _MAX_NAME_TOKENS = 16
 _MAX_GAP_WORDS = 4
 _NEAR = 300  # how far after a name its place is looked for
 
-_LOWER_START = regex.compile(r"\s*\p{Ll}")
+_LOWER_START = regex_compile(r"\s*\p{Ll}")
 _KINDS = {"trigger", "gap_block", "list_intro", "plural", "stop", "single_stop", "place_prep",
           "place_level"}
 _EXCL_KINDS = {"not_model", "generic"}
@@ -71,7 +72,7 @@ _EXCL_KINDS = {"not_model", "generic"}
 
 def _alternation(words: list[str]) -> str:
     """Longest-first alternation with flexible inner spaces."""
-    ws = sorted(set(words), key=len, reverse=True)
+    ws = longest_first(words)
     return "|".join(r"\s+".join(regex.escape(p) for p in w.split()) for w in ws)
 
 
@@ -119,17 +120,17 @@ def _lexicon() -> _Lexicon:
     stop = rf"(?:{_alternation(by['stop'])}){edge_r}"
     single_stop = rf"(?:{_alternation(by['single_stop'])}){edge_r}"
     return _Lexicon(
-        trigger=regex.compile(trigger, regex.I),
-        list_intro=regex.compile(
+        trigger=regex_compile(trigger, regex.I),
+        list_intro=regex_compile(
             rf"{edge_l}(?:{_alternation(by['list_intro'])}){edge_r}\s*:?\s*", regex.I),
-        stop=regex.compile(stop, regex.I),
-        single_stop=regex.compile(single_stop, regex.I),
-        place_prep=regex.compile(rf"{edge_l}(?:{_alternation(by['place_prep'])})\s+", regex.I),
-        place_level=regex.compile(rf"(?:{_alternation(by['place_level'])})(?![\p{{L}}\p{{M}}])",
+        stop=regex_compile(stop, regex.I),
+        single_stop=regex_compile(single_stop, regex.I),
+        place_prep=regex_compile(rf"{edge_l}(?:{_alternation(by['place_prep'])})\s+", regex.I),
+        place_level=regex_compile(rf"(?:{_alternation(by['place_level'])})(?![\p{{L}}\p{{M}}])",
                                   regex.I),
-        place_level_word=regex.compile(
+        place_level_word=regex_compile(
             rf"{edge_l}(?:{_alternation(by['place_level'])}){edge_r}", regex.I),
-        plural=regex.compile(rf"{edge_l}(?:{_alternation(by['plural'])})\s+$", regex.I),
+        plural=regex_compile(rf"{edge_l}(?:{_alternation(by['plural'])})\s+$", regex.I),
         gap_block=frozenset(match_key(w) for w in by["gap_block"]),
         not_model=tuple(ex["not_model"]),
         not_model_set=frozenset(ex["not_model"]),
@@ -137,8 +138,8 @@ def _lexicon() -> _Lexicon:
         generic=frozenset(ex["generic"]),
         list_intro_keys=_shortest_cover([w.lower() for w in by["list_intro"]]),
         list_intro_odd=odd_chars([w.lower() for w in by["list_intro"]]),
-        list_end=regex.compile(rf"{stop}|{trigger}", regex.I),
-        single_end=regex.compile(rf"{stop}|{trigger}|{single_stop}", regex.I),
+        list_end=regex_compile(rf"{stop}|{trigger}", regex.I),
+        single_end=regex_compile(rf"{stop}|{trigger}|{single_stop}", regex.I),
     )
 
 
@@ -146,7 +147,7 @@ def _shortest_cover(words: list[str]) -> tuple[str, ...]:
     """A few of ``words`` such that each word contains one ("như", "gồm" for "bao gồm" and
     "gồm có"): the shortest first, each kept when no kept word is inside it."""
     keys: list[str] = []
-    for w in sorted(set(words), key=len):
+    for w in sorted(set(words), key=lambda w: (len(w), w)):
         if not any(k in w for k in keys):
             keys.append(w)
     return tuple(keys)

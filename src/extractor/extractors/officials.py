@@ -25,27 +25,35 @@ from typing import Callable, Container, Final, Iterable, NamedTuple
 
 import regex
 
+from ..pattern_cache import re_compile, regex_compile
 from ..document import Document
 from ..models import OfficialMention
 from ..normalize import fold_tones, match_key
-from ..patterns import SPLIT_ONLY_SPACES, bmp_only, holds_split_only_space, stdlib_class, word_trie
+from ..patterns import (
+    SPLIT_ONLY_SPACES,
+    bmp_only,
+    holds_split_only_space,
+    longest_first,
+    stdlib_class,
+    word_trie,
+)
 from ..resources import ResourceError, load_tsv
 
 # Tokens: "đ/c", words (letters, marks, digits, joined by & or '), or any single other char.
-_TOKEN: Final = regex.compile(r"[đĐ]/[cC](?![\p{L}\p{N}])|[\p{L}\p{M}\p{N}]+(?:[&'’][\p{L}\p{M}\p{N}]+)*|\S")
-_TOKEN_SPLIT: Final = regex.compile(f"({_TOKEN.pattern})")  # the same tokens, kept by split()
-_NAME_SYL: Final = regex.compile(r"\p{Lu}(?:[\p{Ll}\p{M}]|['’]\p{L})*")  # "Nguyễn", "H'Yen"
-_ABBR: Final = regex.compile(r"\p{Lu}{1,4}")  # "TP", "TX": a following "." does not end a phrase
+_TOKEN: Final = regex_compile(r"[đĐ]/[cC](?![\p{L}\p{N}])|[\p{L}\p{M}\p{N}]+(?:[&'’][\p{L}\p{M}\p{N}]+)*|\S")
+_TOKEN_SPLIT: Final = regex_compile(f"({_TOKEN.pattern})")  # the same tokens, kept by split()
+_NAME_SYL: Final = regex_compile(r"\p{Lu}(?:[\p{Ll}\p{M}]|['’]\p{L})*")  # "Nguyễn", "H'Yen"
+_ABBR: Final = regex_compile(r"\p{Lu}{1,4}")  # "TP", "TX": a following "." does not end a phrase
 _HARD_STOP: Final = frozenset(";:!?()[]{}“”\"«»…|")
 _SEPARATORS: Final = frozenset({",", "-", "–", "—", "/"})
 _MAX_TITLE_TOKENS: Final = 30
-_UNIT_CODE: Final = regex.compile(r"\p{Lu}{1,6}\d{0,3}")  # "(PC06)", "(ANTT)": a bracketed unit code
+_UNIT_CODE: Final = regex_compile(r"\p{Lu}{1,6}\d{0,3}")  # "(PC06)", "(ANTT)": a bracketed unit code
 _MAX_NAME: Final = 5
 _OPEN_QUOTES: Final = {"“": "”", "\"": "\"", "«": "»"}
 _CLOSE_QUOTE: Final = _OPEN_QUOTES
 _MAX_QUOTED: Final = 16  # tokens of a quoted club/campaign name inside a title
 # a unit code standing for a unit's name ("Trưởng phòng PC08", "Cục C08")
-_CODE: Final = regex.compile(r"\p{Lu}{1,3}\d{2,3}")
+_CODE: Final = regex_compile(r"\p{Lu}{1,3}\d{2,3}")
 
 
 @lru_cache(maxsize=8192)
@@ -204,8 +212,8 @@ def _lex() -> _Lex:
     if any(" " in s for s in surnames):
         raise ResourceError("surnames.tsv: one syllable per family name")
     full = {r["abbr"]: r["full"] for r in load_tsv("abbreviations.tsv")}
-    alts = "|".join(regex.escape(a) for a in sorted(full, key=len, reverse=True))
-    abbr = (regex.compile(rf"(?<![\p{{L}}\p{{N}}])({alts})\.?(?![\p{{L}}\p{{N}}])"), full)
+    alts = "|".join(regex.escape(a) for a in longest_first(full))
+    abbr = (regex_compile(rf"(?<![\p{{L}}\p{{N}}])({alts})\.?(?![\p{{L}}\p{{N}}])"), full)
     firsts = frozenset(k for lx in (ranks, hons, by_kind["title"], by_kind["prefix"])
                        for w, _ in lx for k in [_key(w).split()[0]])
     capital = frozenset(fold_tones(r["surname"]) for r in load_tsv("surnames.tsv"))
@@ -228,8 +236,8 @@ def _lex() -> _Lex:
         end_stops=_Lexicon(end_stops, case_sensitive=True), surnames=surnames,
         capital_surnames=capital, anchor_words=anchor_words, abbreviations=abbr,
         cues_before=_Lexicon(cues["before"]), cues_after=_Lexicon(cues["after"]),
-        phrase_re=re.compile("|".join(phrases) or "(?!)"),  # none: no match
-        anchor_re=re.compile(_anchor_pattern(anchor_phrases, anchor_words)),
+        phrase_re=re_compile("|".join(phrases) or "(?!)"),  # none: no match
+        anchor_re=re_compile(_anchor_pattern(anchor_phrases, anchor_words)),
         starts=firsts | surnames, title_heads=frozenset(prefixes.index) | frozenset(titles.index),
         anchor_heads=frozenset(hon_lx.index) | frozenset(rank_lx.index),
         stop_keys=frozenset(w.lower() for w in stop_lx.index) | frozenset(hon_lx.index)
@@ -257,7 +265,7 @@ def _anchor_pattern(phrases: Iterable[str], words: Iterable[str]) -> str:
 
 
 _EDGE_PUNCT: Final = ",.;:!?()[]{}\"'“”‘’«»…-–—"
-_CAPITAL_PAIR: Final = regex.compile(r"(?<![\p{L}\p{M}])(\p{Lu}[\p{Ll}\p{M}]*)(?= \p{Lu})")
+_CAPITAL_PAIR: Final = regex_compile(r"(?<![\p{L}\p{M}])(\p{Lu}[\p{Ll}\p{M}]*)(?= \p{Lu})")
 
 
 def _may_name(text: str, plain: bool | None = None, lx: _Lex | None = None,
@@ -316,11 +324,11 @@ def _std() -> _Std:
         # match, so backtracking never changes it: possessive; "X*" is "X(?:X)*|"), but most
         # words have no joiner, and a branch that opens with a character class fails on that
         # one test, where the repeat would be entered for each word (~20 % of the split's cost)
-        split=re.compile(f"([đĐ]/[cC](?!{ln})|{lmn}++(?:[&'’]{lmn}++(?:[&'’]{lmn}++)*+|)|\\S)"),
+        split=re_compile(f"([đĐ]/[cC](?!{ln})|{lmn}++(?:[&'’]{lmn}++(?:[&'’]{lmn}++)*+|)|\\S)"),
         # "(?<!LM)Lu" as "Lu(?<!LM.)" (the capital is no line break), so that the scan can
         # skip to capitals
-        pairs=re.compile(f"{lu}(?<!{lm}.){llm}*(?= {lu})"),
-        odd=re.compile(f"[{odd}\\U00010000-\\U0010ffff]"))
+        pairs=re_compile(f"{lu}(?<!{lm}.){llm}*(?= {lu})"),
+        odd=re_compile(f"[{odd}\\U00010000-\\U0010ffff]"))
 
 
 def _plain(text: str) -> bool:
@@ -899,7 +907,7 @@ def _shortens(short: list[str], long: list[str]) -> bool:
     return True
 
 
-_SPACES: Final = regex.compile(r"\s+")
+_SPACES: Final = regex_compile(r"\s+")
 
 
 def _clean(text: str) -> str:

@@ -235,13 +235,18 @@ def _phase_main(a: argparse.Namespace) -> int:
     return 0
 
 
-def _spawn(phase: str, paths: list[str], tmp: Path, **kw: Any) -> dict[str, Any]:
+def _spawn(phase: str, paths: list[str], tmp: Path, cold: bool = False, **kw: Any) -> dict[str, Any]:
+    """One phase in a new interpreter. ``cold``: with a pattern cache of its own, empty (the
+    first run on a machine compiles every pattern)."""
     db = tmp / f"{phase}-{kw.get('workers', '')}-{len(list(tmp.iterdir()))}.db"  # a fresh one each time
     cmd = [sys.executable, str(Path(__file__).resolve()), "--phase", phase, "--db", str(db), *paths]
     for k, v in kw.items():
         cmd += [f"--{k}", str(v)]
+    env = dict(os.environ)
+    if cold:
+        env["EXTRACTOR_CACHE_DIR"] = tempfile.mkdtemp(prefix="cache-", dir=tmp)
     print(f"  … {phase} {kw or ''}", file=sys.stderr, flush=True)
-    res = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    res = subprocess.run(cmd, capture_output=True, text=True, check=False, env=env)
     if res.returncode != 0:
         raise SystemExit(f"phase {phase} failed:\n{res.stderr[-3000:]}")
     return json.loads(res.stdout.strip().splitlines()[-1])
@@ -324,7 +329,8 @@ def summarise(r: dict[str, Any]) -> dict[str, Any]:
 
 def table(s: dict[str, Any], label: str) -> str:
     lines = [f"## {label}: {s['articles']} articles, {s['megabytes']} MB, "
-             f"{s.get('build', 'pure Python')} build",
+             f"{s.get('build', 'pure Python')} build, pattern cache "
+             f"{s.get('pattern_cache', 'none (before it existed)')}",
              "", "| pass | articles/s | MB/s | ms/article (wall) | CPU ms/article | × floor (wall / CPU) "
              "| × ner() (wall / per-core CPU) | peak RSS MB |",
              "|---|---|---|---|---|---|---|---|"]
@@ -387,6 +393,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--ner-sample", type=int, default=200, help="articles for underthesea ner() (0: skip)")
     ap.add_argument("--stage-sample", type=int, default=2000, help="articles for the per-stage pass (0: skip)")
+    ap.add_argument("--pattern-cache", choices=["warm", "cold"], default="warm",
+                    help="warm (default): the runs find the compiled patterns a previous run cached, "
+                         "as every run after a machine's first does; cold: each run starts with an "
+                         "empty pattern cache and compiles them all")
     ap.add_argument("--label", default=None)
     ap.add_argument("--out", type=Path, default=HERE / "out")
     ap.add_argument("--compare", type=Path, nargs="+", help="JSON results to tabulate across sizes")
@@ -407,9 +417,12 @@ def main(argv: list[str] | None = None) -> int:
     raw: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         t = Path(tmp)
+        if a.pattern_cache == "warm":  # a warm-up fills the cache the runs then read
+            subprocess.run([sys.executable, "-c", "from extractor.run import warm_up; warm_up()"],
+                           check=True)
         raw["floor"] = _spawn("floor", a.paths, t)
         for w in a.workers:
-            raw[f"run/w{w}"] = _spawn("run", a.paths, t, workers=w)
+            raw[f"run/w{w}"] = _spawn("run", a.paths, t, cold=a.pattern_cache == "cold", workers=w)
         raw["floor_after"] = _spawn("floor", a.paths, t)
         if a.stage_sample:
             raw["stages"] = _spawn("stages", a.paths, t, sample=a.stage_sample)
@@ -419,6 +432,7 @@ def main(argv: list[str] | None = None) -> int:
     from extractor.build_info import build
 
     s["build"] = build()  # pure Python, or compiled by mypyc (EXTRACTOR_COMPILE=1 pip install .)
+    s["pattern_cache"] = a.pattern_cache
     a.out.mkdir(parents=True, exist_ok=True)
     dest = a.out / f"throughput-{label}.json"
     dest.write_text(json.dumps({"label": label, "paths": a.paths, "cpus": os.cpu_count(),

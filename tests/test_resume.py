@@ -261,3 +261,23 @@ def test_workers_that_cannot_start_stop_the_run_with_a_clear_error(tmp_path: Pat
     assert [(src, reason.split(":")[0]) for src, _, reason in s.errors] == [
         ("run", f"worker processes die as they start ({run_module._MAX_BARREN_POOLS} pools in a row)")]
     assert db_rows(tmp_path / "facts.db", "SELECT status FROM runs") == [("interrupted",)]
+
+
+@pytest.mark.parametrize("n", [0, 1, 5, 100, 1000, 3333])
+def test_tasks_hand_out_every_article_once_in_order_with_small_tasks_last(n: int) -> None:
+    """A parallel run's tasks: full chunks while the inputs last, then smaller ones, so that the
+    workers finish together instead of one idling while the other does a full chunk."""
+    from extractor.run import CHUNK, TAIL_CHUNK, _Tasks
+
+    tasks = _Tasks(iter(range(n)), 2)
+    sizes: list[int] = []
+    seen: list[int] = []
+    while chunk := tasks.chunk():
+        sizes.append(len(chunk))
+        seen += chunk
+    assert tasks.exhausted and seen == list(range(n))
+    assert all(TAIL_CHUNK <= s <= CHUNK for s in sizes[:-1])
+    assert sizes == sorted(sizes, reverse=True)  # never a bigger task after a smaller one
+    if n >= 1000:
+        assert sizes[: n // (2 * CHUNK)] == [CHUNK] * (n // (2 * CHUNK))  # full tasks first
+        assert sizes[-1] <= TAIL_CHUNK  # and the last ones small

@@ -22,6 +22,7 @@ import bisect
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import Final
 
 import regex
 
@@ -47,29 +48,30 @@ def _key(s: str) -> str:
 from ..numbers import NUMBER, digit_words, parse_number, parse_number_words, word_number_pattern
 from ..resources import ResourceError, load_tsv
 
-_L = r"(?<![\p{L}\p{M}\p{N}])"
-_R = r"(?![\p{L}\p{M}\p{N}])"
-QUOTES = "“”\"‘’'«»„"
+# Final: compiled, each is a static C global rather than a module-dict lookup per read
+_L: Final = r"(?<![\p{L}\p{M}\p{N}])"
+_R: Final = r"(?![\p{L}\p{M}\p{N}])"
+QUOTES: Final = "“”\"‘’'«»„"
 # on the stdlib engine, with the regex module's \s listed (as in models): the same matches
-_TOKEN = re_compile(rf"[^{REGEX_SPACE},;:!?()\[\]…{QUOTES}]+")  # [^\s,;:!?()\[\]…QUOTES]+
-_QUOTED = re_compile(rf"[{REGEX_SPACE}]*[{QUOTES}]([^{QUOTES}\n]{{1,200}})[{QUOTES}]")  # \s*…
-_CAP = regex_compile(r"\p{Lu}")
-_WS = re_compile(rf"[{REGEX_SPACE}]+")  # \s+
-_WS_RE = regex_compile(r"\s+")
-_COMMA = re_compile(",")
-_EDGES = regex_compile(r"^[\s,;:.\-–]+|[\s,;:\-–]+$")
-_CHO = regex_compile(rf"{_L}cho\s+", regex.I)
-_CUA = regex_compile(r"\s+của\s+", regex.I)
-_CUA_ONLY = regex_compile(r"\s+của", regex.I)
-_SP_CAP = regex_compile(r"\s+(?=\p{Lu})")
-_PASSIVE_BY = regex_compile(r"(?:^|\s)được\s+(?=\p{Lu})", regex.I)
+_TOKEN: Final = re_compile(rf"[^{REGEX_SPACE},;:!?()\[\]…{QUOTES}]+")  # [^\s,;:!?()\[\]…QUOTES]+
+_QUOTED: Final = re_compile(rf"[{REGEX_SPACE}]*[{QUOTES}]([^{QUOTES}\n]{{1,200}})[{QUOTES}]")  # \s*…
+_CAP: Final = regex_compile(r"\p{Lu}")
+_WS: Final = re_compile(rf"[{REGEX_SPACE}]+")  # \s+
+_WS_RE: Final = regex_compile(r"\s+")
+_COMMA: Final = re_compile(",")
+_EDGES: Final = regex_compile(r"^[\s,;:.\-–]+|[\s,;:\-–]+$")
+_CHO: Final = regex_compile(rf"{_L}cho\s+", regex.I)
+_CUA: Final = regex_compile(r"\s+của\s+", regex.I)
+_CUA_ONLY: Final = regex_compile(r"\s+của", regex.I)
+_SP_CAP: Final = regex_compile(r"\s+(?=\p{Lu})")
+_PASSIVE_BY: Final = regex_compile(r"(?:^|\s)được\s+(?=\p{Lu})", regex.I)
 # the rest of a recipient's description, then "và" and the other side ("… xuất sắc và 5 cá nhân")
-_JOIN_AND = regex_compile(r"[^;:.“”\"]{0,120}?[\s,]và\s+$", regex.I)
-_GOT = regex_compile(r"được|nhận", regex.I)
-_LEAD = regex_compile(r"[\s,]*(?:và\s+|cùng\s+|đồng\s+thời\s+)?", regex.I)
-_MAX_NAME_TOKENS = 12
-_NEAR = 300  # how far around a tally its subject, verb and markers are looked for
-_MAX_ISSUER_CHARS = 200
+_JOIN_AND: Final = regex_compile(r"[^;:.“”\"]{0,120}?[\s,]và\s+$", regex.I)
+_GOT: Final = regex_compile(r"được|nhận", regex.I)
+_LEAD: Final = regex_compile(r"[\s,]*(?:và\s+|cùng\s+|đồng\s+thời\s+)?", regex.I)
+_MAX_NAME_TOKENS: Final = 12
+_NEAR: Final = 300  # how far around a tally its subject, verb and markers are looked for
+_MAX_ISSUER_CHARS: Final = 200
 
 _KINDS = {"verb", "give_to", "receive", "reward", "collective", "individual", "unit_head", "unit_word",
           "person_head", "person_noun", "reward_mod",
@@ -248,16 +250,24 @@ class _Twins:
 
         # NUMBER's three forms are digit runs with "." and "," inside: a superset of each (the
         # regex module's digits, listed over the BMP); word_number_pattern is in lower case.
-        # Not after a digit, ".", "," or "/", as ``num_part``'s look-behinds require (these
-        # characters are uncased: lower-casing neither makes nor unmakes them), which keeps
-        # long runs of numbers linear
+        # ``num_part`` has two twins, one per form, searched side by side (see :func:`_scan`):
+        # each then starts with a character class or with letters, which the stdlib engine
+        # skips through fast (a leading look-behind or a class/word alternation stops that).
+        # The digits twin is not after a digit, ".", "," or "/", as ``num_part``'s look-behinds
+        # require (these characters are uncased: lower-casing neither makes nor unmakes them),
+        # which keeps long runs of numbers linear; it checks that after its first digit. The
+        # words twin drops the look-behind: a superset still
         d = stdlib_class(r"\d")
-        num = rf"(?<![.,/{d[1:-1]}])(?:{d}+(?:[.,]{d}+)*|{word_number_pattern()})"
-        self.pairs: dict[int, re.Pattern[str]] = {
-            id(lex.award): re_compile(tree(surfaces)),
-            id(lex.reward): re_compile(tree(by["reward"])),
-            id(lex.give_to): re_compile(tree(by["give_to"]) + r"\s"),
-            id(lex.num_part): re_compile(rf"{num}\s+(?:lượt\s+)?{tree(nouns)}"),
+        noun = rf"\s+(?:lượt\s+)?{tree(nouns)}"
+        self.award = re_compile(tree(surfaces))
+        self.reward = re_compile(tree(by["reward"]))
+        self.give_to = re_compile(tree(by["give_to"]) + r"\s")
+        self.num_digits = re_compile(rf"{d}(?<![.,/{d[1:-1]}]{d}){d}*(?:[.,]{d}+)*{noun}")
+        self.num_words = re_compile(rf"{word_number_pattern()}{noun}")
+        self.pairs: dict[int, tuple[re.Pattern[str], re.Pattern[str] | None]] = {
+            id(lex.award): (self.award, None), id(lex.reward): (self.reward, None),
+            id(lex.give_to): (self.give_to, None),
+            id(lex.num_part): (self.num_digits, self.num_words),
         }
 
 
@@ -274,13 +284,25 @@ def _lowered(norm: str, low: str) -> bool:
 
 def _finditer(pat: regex.Pattern[str], t: str, low: str | None, a: int, b: int
               ) -> list[regex.Match[str]]:
-    """``list(pat.finditer(t, a, b))``; ``low`` is ``t`` lower-cased when the twins hold.
-    Each twin hit at or after the last match's end is tried with ``pat.match``: the first that
-    succeeds is the leftmost match from there, as a search would find it."""
+    """``list(pat.finditer(t, a, b))``; ``low`` is ``t`` lower-cased when the twins hold."""
     if low is None:
         return list(pat.finditer(t, a, b))
+    twin, twin2 = _twins().pairs[id(pat)]
+    return _scan(pat, twin, t, low, a, b, twin2)
+
+
+def _scan(pat: regex.Pattern[str], twin: re.Pattern[str] | None, t: str, low: str | None,
+          a: int, b: int, twin2: re.Pattern[str] | None = None) -> list[regex.Match[str]]:
+    """:func:`_finditer` with ``pat``'s twins passed in (looked up once per article).
+    Each twin hit at or after the last match's end is tried with ``pat.match``: the first that
+    succeeds is the leftmost match from there, as a search would find it. With ``twin2``, the
+    hits are those of either twin."""
+    if low is None or twin is None:
+        return list(pat.finditer(t, a, b))
+    if twin2 is not None:
+        return _scan2(pat, twin, twin2, t, low, a, b)
     out: list[regex.Match[str]] = []
-    search = _twins().pairs[id(pat)].search
+    search = twin.search
     match = pat.match
     c = search(low, a, b)
     while c is not None:
@@ -291,6 +313,33 @@ def _finditer(pat: regex.Pattern[str], t: str, low: str | None, a: int, b: int
             c = search(low, m.end(), b)
         else:
             c = search(low, p + 1, b)
+    return out
+
+
+def _scan2(pat: regex.Pattern[str], tw1: re.Pattern[str], tw2: re.Pattern[str], t: str,
+           low: str, a: int, b: int) -> list[regex.Match[str]]:
+    """:func:`_scan` over the hits of two twins: each twin's next hit is kept, the leftmost
+    is tried, and a twin is searched again only once its hit falls behind the position."""
+    out: list[regex.Match[str]] = []
+    match = pat.match
+    c1 = tw1.search(low, a, b)
+    c2 = tw2.search(low, a, b)
+    while c1 is not None or c2 is not None:
+        if c1 is not None and (c2 is None or c1.start() <= c2.start()):
+            p = c1.start()
+        else:
+            assert c2 is not None
+            p = c2.start()
+        m = match(t, p, b)
+        if m is not None:
+            out.append(m)
+            q: int = m.end()
+        else:
+            q = p + 1
+        if c1 is not None and c1.start() < q:
+            c1 = tw1.search(low, q, b)
+        if c2 is not None and c2.start() < q:
+            c2 = tw2.search(low, q, b)
     return out
 
 
@@ -317,9 +366,8 @@ def _value(s: str) -> int | None:
     return v if isinstance(v, int) else None
 
 
-def _name_end(t: str, i: int) -> int:
+def _name_end(lex: _Lex, t: str, i: int) -> int:
     """End of a recipient's proper name starting at ``i`` ("Công an xã Ea Phê")."""
-    lex = _lex()
     end = i
     pos = i
     for n in range(_MAX_NAME_TOKENS):
@@ -338,59 +386,63 @@ def _name_end(t: str, i: int) -> int:
     return end
 
 
-def _named(t: str, p: int) -> tuple[str, int] | None:
+def _named(lex: _Lex, t: str, p: int) -> tuple[str, int] | None:
     """A single named recipient at ``p``: ("c"|"i", end)."""
-    lex = _lex()
     m = lex.collective_named.match(t, p)
     if m:
-        return "c", _name_end(t, m.end())
+        return "c", _name_end(lex, t, m.end())
     m = lex.person_head.match(t, p)
     if m:
-        return "i", _name_end(t, m.end())
+        return "i", _name_end(lex, t, m.end())
     m = lex.person_noun.match(t, p)
     if m:  # "Đoàn viên thanh niên Nguyễn Văn An": a person, though "Đoàn" heads units too
-        e = _name_end(t, m.end())
+        e = _name_end(lex, t, m.end())
         return ("i", e) if _CAP.search(t, m.end(), e) else None
     m = lex.unit_head.match(t, p)
     if m:
-        return "c", _name_end(t, p)
+        return "c", _name_end(lex, t, p)
     m = lex.unit_word.match(t, p)  # "cho bản Nà Lươi", "cho tổ dân phố số 3"
     if m:
-        return "c", _name_end(t, p)
+        return "c", _name_end(lex, t, p)
     return None
 
 
-def _recipients(t: str, p: int, named: bool) -> _Group | None:
+def _recipients(lex: _Lex, t: str, p: int, named: bool) -> _Group | None:
     """The recipient list at ``p``: numbered groups and, after "cho", named recipients."""
-    lex = _lex()
     c = i = tot = 0
     mixed = numeric = False
-    start = end = None
+    start: int | None = None
+    end: int | None = None
     parts = 0
+    q: int
+    noun_side = lex.noun_side
     while parts < 10:
         m = lex.num_part.match(t, p)
         if m:
             n = _value(m["num"])
             if n is None:
                 break
-            sides = {lex.noun_side.get(_key(m["noun"]), "c")}
+            # its side ("c" or "i") and whether a shared noun names the other: no set built
+            side = noun_side.get(_key(m["noun"]), "c")
+            both = False
             q = m.end()
             while True:
                 s = lex.shared_noun.match(t, q)
                 if not s:
                     break
-                sides.add(lex.noun_side.get(_key(s["noun"]), "c"))
+                if noun_side.get(_key(s["noun"]), "c") != side:
+                    both = True
                 q = s.end()
-            if len(sides) > 1:
+            if both:
                 mixed = True
                 tot += n
-            elif "c" in sides:
+            elif side == "c":
                 c += n
             else:
                 i += n
             numeric = True
             start = m.start() if start is None else start
-        elif named and (nm := _named(t, p)) and nm[1] > p:
+        elif named and (nm := _named(lex, t, p)) and nm[1] > p:
             q = nm[1]
             if nm[0] == "c":
                 c += 1
@@ -412,36 +464,40 @@ def _recipients(t: str, p: int, named: bool) -> _Group | None:
     return _Group(start, end, c, i, None, numeric)
 
 
-def _groups(t: str, a: int, b: int, low: str | None) -> list[_Group]:
+def _groups(lex: _Lex, tw: _Twins | None, t: str, a: int, b: int, low: str | None
+            ) -> list[_Group]:
     """Recipient groups in the clause t[a:b], in text order, without overlaps."""
-    lex = _lex()
     out: list[_Group] = []
     for m in _CHO.finditer(t, a, b):
-        g = _recipients(t, m.end(), named=True)
+        g = _recipients(lex, t, m.end(), named=True)
         if g and g.end <= b:
             out.append(g)
     # "trao Huân chương … của Chủ tịch nước tặng Công an huyện A": the giving verb's direct
     # object, when it is a named unit or person (an award word after the verb is not one)
-    for m in _finditer(lex.give_to, t, low, a, b):
-        if any(g.start <= m.end() < g.end for g in out) or _named(t, m.end()) is None:
+    for m in _scan(lex.give_to, tw.give_to if tw else None, t, low, a, b):
+        me: int = m.end()
+        if any(g.start <= me < g.end for g in out) or _named(lex, t, me) is None:
             continue
-        g = _recipients(t, m.end(), named=True)
-        if g and g.start == m.end() and g.end <= b:
+        g = _recipients(lex, t, me, named=True)
+        if g and g.start == me and g.end <= b:
             g.verb = m.start()
             out.append(g)
     covered = 0
     cho_ends = iter(sorted((g.start, g.end) for g in out))
     span = next(cho_ends, None)
-    for m in _finditer(lex.num_part, t, low, a, b):
+    for m in _scan(lex.num_part, tw.num_digits if tw else None, t, low, a, b,
+                   tw.num_words if tw else None):
         while span is not None and span[1] <= m.start():
             span = next(cho_ends, None)
         if (span is not None and span[0] <= m.start() < span[1]) or m.start() < covered:
             continue
-        g = _recipients(t, m.start(), named=False)
+        g = _recipients(lex, t, m.start(), named=False)
         if g and g.end <= b:
             out.append(g)
             covered = g.end
-    out.sort(key=lambda g: g.start)
+    # a stable sort leaves an ordered list as it is: checking is cheaper than the key calls
+    if any(out[k].start < out[k - 1].start for k in range(1, len(out))):
+        out.sort(key=lambda g: g.start)
     return out
 
 
@@ -455,7 +511,7 @@ class _Anchor:
     follow: str | None
 
 
-def _award_name_end(t: str, i: int) -> tuple[int, str] | None:
+def _award_name_end(lex: _Lex, t: str, i: int) -> tuple[int, str] | None:
     """A quoted or capitalised name right after an award word: (end, name)."""
     q = _QUOTED.match(t, i)
     if q:
@@ -467,33 +523,35 @@ def _award_name_end(t: str, i: int) -> tuple[int, str] | None:
     tok = _TOKEN.match(t, j)
     if not tok or not tok.group()[0].isupper():
         return None
-    end = _name_end(t, j)
+    end = _name_end(lex, t, j)
     return end, t[j:end]
 
 
-def _anchors(t: str, a: int, b: int, low: str | None) -> list[_Anchor]:
-    lex = _lex()
+def _anchors(lex: _Lex, tw: _Twins | None, t: str, a: int, b: int, low: str | None
+             ) -> list[_Anchor]:
     out: list[_Anchor] = []
-    for m in _finditer(lex.award, t, low, a, b):
+    for m in _scan(lex.award, tw.award if tw else None, t, low, a, b):
         at = lex.types.get(_key(m.group()))
         if at is None:
             continue
-        end, award = m.end(), at.award
+        end: int = m.end()
+        award = at.award
         if at.follow in ("name", "drop"):
-            nm = _award_name_end(t, m.end())
+            nm = _award_name_end(lex, t, end)
             if nm and nm[0] <= b:
                 end = nm[0]
                 if at.follow == "name":
                     award = f"{at.award} {_clean(nm[1])}"
-        elif _QUOTED.match(t, m.end()):  # Cờ thi đua “Đơn vị dẫn đầu …”
-            end = _QUOTED.match(t, m.end()).end()  # type: ignore[union-attr]
+        elif (qm := _QUOTED.match(t, end)) is not None:  # Cờ thi đua “Đơn vị dẫn đầu …”
+            end = qm.end()
         out.append(_Anchor(m.start(), end, award, at.follow))
-    for m in _finditer(lex.reward, t, low, a, b):
+    for m in _scan(lex.reward, tw.reward if tw else None, t, low, a, b):
         nxt = t[m.end():m.end() + 30]
         if lex.award.match(nxt.lstrip()) or any(x.start <= m.start() < x.end for x in out):
             continue
         out.append(_Anchor(m.start(), m.end(), None, None))
-    out.sort(key=lambda x: x.start)
+    if any(out[k].start < out[k - 1].start for k in range(1, len(out))):  # as in _groups
+        out.sort(key=lambda x: x.start)
     return out
 
 
@@ -509,9 +567,8 @@ def _clean(s: str) -> str:
     return " ".join(s.split()).lstrip(" ,;:.-–").rstrip(" ,;:-–")
 
 
-def _issuer_after(t: str, i: int, limit: int) -> tuple[int, int] | None:
+def _issuer_after(lex: _Lex, t: str, i: int, limit: int) -> tuple[int, int] | None:
     """Issuer written after the award: "của X" or a capitalised "X" right after it."""
-    lex = _lex()
     m = _CUA.match(t, i, limit)
     j = m.end() if m else None
     if j is None:
@@ -530,10 +587,9 @@ def _issuer_after(t: str, i: int, limit: int) -> tuple[int, int] | None:
     return j, j + len(t[j:k].rstrip(" ,.;:–-"))
 
 
-def _subject(t: str, a: int, verb_start: int) -> tuple[int, int] | None:
+def _subject(lex: _Lex, t: str, a: int, verb_start: int) -> tuple[int, int] | None:
     """The giving subject before a verb: comma parts that start with a capital letter or an
     honorific, read backwards until a lead adverbial ("Nhân dịp này"); "Thay mặt X" wins."""
-    lex = _lex()
     a = max(a, verb_start - _NEAR)
     region = t[a:verb_start]
     aux = lex.aux_tail.search(region)
@@ -593,7 +649,7 @@ def _subject(t: str, a: int, verb_start: int) -> tuple[int, int] | None:
     return s_keep, e
 
 
-def _bound_recipients(t: str, a: int, b: int, anchors: list[_Anchor],
+def _bound_recipients(lex: _Lex, t: str, a: int, b: int, anchors: list[_Anchor],
                       groups: list[_Group]) -> list[_Group]:
     """Named recipients outside a "cho" list, for an award no recipient list follows:
     the object of a reward verb ("khen thưởng đột xuất Ban chuyên án"), or the subject of a
@@ -601,7 +657,6 @@ def _bound_recipients(t: str, a: int, b: int, anchors: list[_Anchor],
     "Ông X được tặng Kỷ niệm chương"): the leftmost of the last comma parts before "được" that
     starts with a named unit or person ("Bà X, Chi hội trưởng …, được …" is Bà X), not reading
     past a lead adverbial or a part that holds another award."""
-    lex = _lex()
     out: list[_Group] = []
     for idx, an in enumerate(anchors):
         nxt = anchors[idx + 1].start if idx + 1 < len(anchors) else b
@@ -609,9 +664,9 @@ def _bound_recipients(t: str, a: int, b: int, anchors: list[_Anchor],
             # a named object, possibly followed by numbered ones ("… Công an xã A và 3 cá nhân");
             # the caller drops the numbered groups it now covers
             mod = lex.reward_mod.match(t, an.end, nxt)
-            g = _recipients(t, mod.end(), named=True) if mod else None
+            g = _recipients(lex, t, mod.end(), named=True) if mod else None
             if (mod is not None and g is not None and g.start == mod.end() and g.end <= nxt
-                    and _named(t, g.start) is not None):
+                    and _named(lex, t, g.start) is not None):
                 g.anchor = idx
                 out.append(g)
             continue
@@ -619,22 +674,25 @@ def _bound_recipients(t: str, a: int, b: int, anchors: list[_Anchor],
             continue
         lo = max(a, an.start - _NEAR)
         pm = lex.passive_tail.search(t, lo, an.start)
-        if not pm or any(g.start <= pm.start() < g.end + 5 for g in groups):
+        if not pm:
             continue
-        cuts = [m.start() + 1 for m in _COMMA.finditer(t, lo, pm.start())]
+        ps: int = pm.start()
+        if any(g.start <= ps < g.end + 5 for g in groups):
+            continue
+        cuts = [m.start() + 1 for m in _COMMA.finditer(t, lo, ps)]
         starts = ([lo] if lo == a else []) + cuts
         best: _Group | None = None
-        seg_end = pm.start()
+        seg_end = ps
         for s0 in reversed(starts[-3:]):
             ws = _WS.match(t, s0)
             s = ws.end() if ws else s0
-            if (lex.intro.match(t, s, pm.start())
+            if (lex.intro.match(t, s, ps)
                     or any(s <= x.start < seg_end for x in anchors)
-                    or _key(t[s:pm.start()]).startswith(lex.not_issuer)):
+                    or _key(t[s:ps]).startswith(lex.not_issuer)):
                 break
-            g = _recipients(t, s, named=True)
-            if g is not None and g.start == s and not g.numeric and g.end <= pm.start():
-                nm = _named(t, s)
+            g = _recipients(lex, t, s, named=True)
+            if g is not None and g.start == s and not g.numeric and g.end <= ps:
+                nm = _named(lex, t, s)
                 if g.end > seg_end and nm is not None:  # the next comma part is an apposition
                     side = nm[0] == "c"
                     g = _Group(s, nm[1], int(side), int(not side), None, False)
@@ -682,19 +740,21 @@ def _clauses(t: str) -> list[tuple[int, int]]:
     return out
 
 
-def _in_sentence(t: str, have_tallies: bool, sentence_issuer: str | None,
-                 low: str | None = None) -> list[tuple[_Tally, str | None]]:
+def _in_sentence(lex: _Lex, tw: _Twins | None, t: str, have_tallies: bool,
+                 sentence_issuer: str | None, low: str | None = None
+                 ) -> list[tuple[_Tally, str | None]]:
     """Tallies of one sentence, with the issuer text read from ``t`` (norm coordinates);
-    ``low``: ``t`` lower-cased, when the lower-case twins hold on it (see :func:`_lowered`)."""
-    lex = _lex()
+    ``low``: ``t`` lower-cased, when the lower-case twins hold on it (see :func:`_lowered`);
+    ``tw``: ``_twins()`` then, else None (``lex`` and ``tw`` are passed down: a cached call
+    per helper costs more than the argument)."""
     out: list[tuple[_Tally, str | None]] = []
     last_issuer_text = sentence_issuer
     for a, b in _clauses(t):
-        anchors = _anchors(t, a, b, low)
+        anchors = _anchors(lex, tw, t, a, b, low)
         if not anchors:
             continue
-        groups = _groups(t, a, b, low)
-        bound_groups = _bound_recipients(t, a, b, anchors, groups)
+        groups = _groups(lex, tw, t, a, b, low)
+        bound_groups = _bound_recipients(lex, t, a, b, anchors, groups)
         _bind_objects(t, anchors, groups)
         if bound_groups:
             groups = sorted([g for g in groups
@@ -745,13 +805,13 @@ def _in_sentence(t: str, have_tallies: bool, sentence_issuer: str | None,
             verb_start = None
             lo, hi = min(anchor.end, g.start), max(anchor.end, g.start)
             if anchor.start < g.start and anchor.follow == "issuer":
-                issuer = _issuer_after(t, anchor.end, g.start)
+                issuer = _issuer_after(lex, t, anchor.end, g.start)
             elif anchor.start < g.start and anchor.award is not None:
-                issuer = _issuer_after(t, anchor.end, g.start)
+                issuer = _issuer_after(lex, t, anchor.end, g.start)
                 if issuer and not _CUA_ONLY.match(t, anchor.end, issuer[0]):
                     issuer = None
             elif anchor.start > g.start:
-                issuer = _issuer_after(t, anchor.end, b)
+                issuer = _issuer_after(lex, t, anchor.end, b)
                 if issuer and not _CUA_ONLY.match(t, anchor.end, issuer[0]):
                     issuer = None
             same = lex.same_level.search(t, lo, min(hi, lo + _NEAR)) is not None
@@ -785,16 +845,19 @@ def _in_sentence(t: str, have_tallies: bool, sentence_issuer: str | None,
                 if rs >= verb_start and clause_subject is not None:
                     issuer = clause_subject
                 else:
-                    issuer = _subject(t, rs, verb_start)
+                    issuer = _subject(lex, t, rs, verb_start)
                 if issuer:
                     issuer_text = _clean(t[issuer[0]:issuer[1]])
                     if clause_subject is None:
                         clause_subject = issuer
             if clause_subject is None and verb_start is not None and not receiving:
-                cs = _subject(t, max(bound, a), verb_start)
+                cs = _subject(lex, t, max(bound, a), verb_start)
                 clause_subject = cs
-            start = min(x for x in (anchor.start, g.start, verb_start,
-                                    issuer[0] if issuer else None) if x is not None)
+            start = min(anchor.start, g.start)  # and the verb's and issuer's, when known
+            if verb_start is not None:
+                start = min(start, verb_start)
+            if issuer:
+                start = min(start, issuer[0])
             end = max(anchor.end, g.end)
             out.append((_Tally(start, end, anchor.award, issuer, g), issuer_text))
             if issuer_text:
@@ -850,15 +913,17 @@ def _extract(doc: Document) -> list[AwardTally]:
     out: list[AwardTally] = []
     seen: set[tuple] = set()
     last_issuer: str | None = None
-    low = doc.norm.lower()
+    norm = doc.norm
+    low = norm.lower()
     pieces = [p for s in _candidate_sentences(doc, lex.prefilter_keys, low)
               for p in sentence_pieces(doc, s)]
-    lowered = bool(pieces) and _lowered(doc.norm, low)
+    lowered = bool(pieces) and _lowered(norm, low)
+    tw = _twins() if lowered else None
     for p0, p1 in pieces:
-        for tally, issuer_text in _in_sentence(doc.norm[p0:p1], bool(out), last_issuer,
+        for tally, issuer_text in _in_sentence(lex, tw, norm[p0:p1], bool(out), last_issuer,
                                                low[p0:p1] if lowered else None):
             g = tally.group
-            issuer = None
+            issuer: str | None = None
             if tally.issuer:
                 a, b = doc.normalized.to_source(p0 + tally.issuer[0], p0 + tally.issuer[1])
                 issuer = _clean(doc.text[a:b]) or None

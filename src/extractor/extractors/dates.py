@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import cache
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 import regex
 
@@ -31,8 +31,8 @@ from ..resources import ResourceError, load_tsv
 _ROLES = ("part_of_day", "weekday", "weak_cue", "follower", "period", "review", "launch_verb",
           "event_word", "document", "frequency", "target", "year_cue", "stem", "branch",
           "lunar_day", "night", "dawn")
-_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "1": 1, "2": 2, "3": 3, "4": 4}
-_FUTURE_PENALTY = 3  # a year-less date after the stamp is less likely than one before it
+_ROMAN: Final = {"I": 1, "II": 2, "III": 3, "IV": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_FUTURE_PENALTY: Final = 3  # a year-less date after the stamp is less likely than one before it
 
 
 # --------------------------------------------------------------------------------------------
@@ -91,7 +91,7 @@ def _alt_months() -> str:
 
 def _month_of(m: regex.Match[str], group: str = "m") -> int:
     """The month of a match: digits in ``group``, or a month word in group "mw"."""
-    mw = m.groupdict().get("mw")
+    mw = m["mw"]  # every caller's pattern has the group: no groupdict() dict per match
     if mw:
         return _months()[" ".join(mw.casefold().split())]
     return int(m[group])
@@ -310,12 +310,12 @@ def _num(s: str) -> int | None:
     return int(s) if s.isdigit() else parse_number_words(s)
 
 
-def _follower_ok(text: str, end: int) -> bool:
+def _follower_ok(p: _Patterns, text: str, end: int) -> bool:
     """A bare date after a weak cue must not be followed by a counted noun ("10/10 thôn")."""
-    return bool(_patterns().follower_ok.match(text, end))
+    return bool(p.follower_ok.match(text, end))
 
 
-_LEFT_WINDOW = 40  # characters searched before a core for its cue words
+_LEFT_WINDOW: Final = 40  # characters searched before a core for its cue words
 
 
 def _left(pat: regex.Pattern[str], text: str, lo: int, at: int) -> int | None:
@@ -329,7 +329,7 @@ def _left(pat: regex.Pattern[str], text: str, lo: int, at: int) -> int | None:
 # for day ranges, ","/"và" for day pairs); a four-digit number is tried as a year, and as the
 # start of a year range only when "-"/"đến"/"tới" follows it. A month-year ("8/2021") needs
 # exactly four digits after its "/", which no day-month form can have there.
-_DIGIT_CORES: dict[str, tuple[str, ...]] = {
+_DIGIT_CORES: Final[dict[str, tuple[str, ...]]] = {
     "slash_year": ("my_bare",),
     "slash": ("dmy", "dm_range", "dm"),
     "dash": ("dmy", "day_range", "dm"),
@@ -342,7 +342,7 @@ _DIGIT_CORES: dict[str, tuple[str, ...]] = {
     "year_to": ("bare_year", "year_range"),
     "year": ("bare_year",),
 }
-_THANG_CORES: dict[str, tuple[str, ...]] = {"thang": ("my", "month_range", "month", "half")}
+_THANG_CORES: Final[dict[str, tuple[str, ...]]] = {"thang": ("my", "month_range", "month", "half")}
 
 
 def _year_after_nam(year: regex.Pattern[str], text: str, lo: int, hi: int,
@@ -361,6 +361,14 @@ def _year_after_nam(year: regex.Pattern[str], text: str, lo: int, hi: int,
     return year.match(text, j - 3, hi)
 
 
+@cache
+def _core_patterns() -> dict[str, regex.Pattern[str]]:
+    """The cores of _DIGIT_CORES and _THANG_CORES by name."""
+    p = _patterns()
+    return {k: getattr(p, k) for cores in (_DIGIT_CORES, _THANG_CORES)
+            for ks in cores.values() for k in ks}
+
+
 def _core_matches(scan: regex.Pattern[str], cores: dict[str, tuple[str, ...]], text: str,
                   lo: int, hi: int) -> dict[str, list[regex.Match[str]]]:
     """``finditer`` over text[lo:hi] of each core in ``cores``, from one scan.
@@ -369,18 +377,55 @@ def _core_matches(scan: regex.Pattern[str], cores: dict[str, tuple[str, ...]], t
     where one can start (its named group says which cores to try) and each core is matched
     only there. Matches stay those of finditer: a core's match is the same at its start, and
     one starting inside the previous match of the same core is skipped."""
-    p = _patterns()
+    pats = _core_patterns()  # by name: a dict lookup, not getattr() per scan match
     found: dict[str, list[regex.Match[str]]] = {k: [] for ks in cores.values() for k in ks}
     ends = dict.fromkeys(found, lo)
     for sm in scan.finditer(text, lo, hi):
-        at = sm.start()
-        for k in cores[sm.lastgroup]:  # type: ignore[index]
+        at: int = sm.start()
+        for k in cores[sm.lastgroup]:
             if at >= ends[k]:
-                m = getattr(p, k).match(text, at, hi)
+                m = pats[k].match(text, at, hi)
                 if m:
                     found[k].append(m)
                     ends[k] = m.end()
     return found
+
+
+# _candidates' helpers are module-level functions, not closures: compiled, a closure keeps
+# every variable it reads in an environment object and is called through the Python protocol.
+def _sent_lo(doc: Document, at: int) -> int:
+    """Start of the sentence holding ``at`` (``at`` itself outside every sentence)."""
+    s = doc.sentence_at(at)
+    return s.start if s is not None else at
+
+
+def _add(out: list[_Cand], doc: Document, start: int, end: int, a: _Point,
+         b: _Point | None = None, ctx: bool = False) -> None:
+    """Keep the candidate when it lies inside one sentence and its points are valid dates."""
+    s = doc.sentence_at(start)
+    if s is None or end > s.end:
+        return
+    if _valid(a) and (b is None or _valid(b)):
+        out.append(_Cand(start, end, a, b, ctx, s.index))  # positional: no keyword call
+
+
+def _day_start(p: _Patterns, text: str, doc: Document, at: int, need_cue: bool) -> int | None:
+    """Where a day date starting at ``at`` really starts: at its cue ("Chiều ngày", "Thứ
+    Bảy,"); None when it needs a cue and has none."""
+    s = _left(p.strong_left, text, _sent_lo(doc, at), at)
+    if s is not None:
+        return s
+    return None if need_cue else at
+
+
+def _month_name(text: str, doc: Document, m: regex.Match[str]) -> bool:
+    """ "Cách mạng Tháng Tám": a capitalised "Tháng" + month word inside a sentence is a
+    name, not a date."""
+    at: int = m.start()
+    if not m["mw"] or not text[at].isupper():
+        return False
+    before = text[_sent_lo(doc, at):at].rstrip()
+    return bool(before) and before[-1] not in ".:;!?-–—(\"“'‘"
 
 
 def _candidates(doc: Document, lo: int, hi: int) -> list[_Cand]:
@@ -392,125 +437,116 @@ def _candidates(doc: Document, lo: int, hi: int) -> list[_Cand]:
     p = _patterns()
     text = doc.norm
     out: list[_Cand] = []
-    def sent_lo(at: int) -> int:
-        s = doc.sentence_at(at)
-        return s.start if s is not None else at
-
-    def add(start: int, end: int, a: _Point, b: _Point | None = None, ctx: bool = False) -> None:
-        s = doc.sentence_at(start)
-        if s is None or end > s.end:
-            return
-        if _valid(a) and (b is None or _valid(b)):
-            out.append(_Cand(start, end, a, b, ctx, sentence=s.index))
-
-    def day_start(at: int, need_cue: bool) -> int | None:
-        """Where a day date starting at ``at`` really starts: at its cue ("Chiều ngày", "Thứ
-        Bảy,"); None when it needs a cue and has none."""
-        s = _left(p.strong_left, text, sent_lo(at), at)
-        if s is not None:
-            return s
-        return None if need_cue else at
-
     digit = _core_matches(p.digit_start, _DIGIT_CORES, text, lo, hi)
     thang = _core_matches(p.thang_start, _THANG_CORES, text, lo, hi)
+    at: int
     for m in digit["dmy"]:
-        s = day_start(m.start(), False)
-        add(s if s is not None else m.start(), m.end(),
-            _Point(int(m["y"]), int(m["m"]), int(m["d"])))
+        at = m.start()
+        s = _day_start(p, text, doc, at, False)
+        _add(out, doc, s if s is not None else at, m.end(),
+             _Point(int(m["y"]), int(m["m"]), int(m["d"])))
     for m in digit["dm_words"]:
         y = _int(m["y"])
-        s = day_start(m.start(), y is None)
+        s = _day_start(p, text, doc, m.start(), y is None)
         if s is not None:
-            add(s, m.end(), _Point(y, _month_of(m), int(m["d"])))
+            _add(out, doc, s, m.end(), _Point(y, _month_of(m), int(m["d"])))
     for m in digit["dm_range"]:  # "dịp lễ 30/4 – 1/5": needs a cue before
-        sl = sent_lo(m.start())
-        strong = _left(p.strong_left, text, sl, m.start())  # a strong cue belongs to the span
-        cued = strong is not None or _left(p.weak_left, text, sl, m.start()) is not None
+        at = m.start()
+        sl = _sent_lo(doc, at)
+        strong = _left(p.strong_left, text, sl, at)  # a strong cue belongs to the span
+        cued = strong is not None or _left(p.weak_left, text, sl, at) is not None
         y1, y2 = _int(m["y1"]), _int(m["y"])
         a = _Point(y1, int(m["m1"]), int(m["d1"]))
         b = _Point(y2, int(m["m2"]), int(m["d2"]))
         if y1 is None and y2 is not None:  # the year written once, at the end
             a = _Point(y2 if (a.m, a.d) < (b.m, b.d) else y2 - 1, a.m, a.d)
         if cued and (a.y is None or b.y is None or a.key() < b.key()) and (a.m, a.d) != (b.m, b.d):
-            add(strong if strong is not None else m.start(), m.end(), a, b)
+            _add(out, doc, strong if strong is not None else at, m.end(), a, b)
     for m in digit["day_range"]:
-        starts = [x for x in (_left(p.from_left, text, sent_lo(m.start()), m.start()),
-                              _left(p.strong_left, text, sent_lo(m.start()), m.start()))
+        at = m.start()
+        sl = _sent_lo(doc, at)
+        starts = [x for x in (_left(p.from_left, text, sl, at), _left(p.strong_left, text, sl, at))
                   if x is not None]
         s = min(starts) if starts else None
         y, mo, d1, d2 = _int(m["y"]), int(m["m"]), int(m["d1"]), int(m["d2"])
         if s is not None and d1 < d2:
-            add(s, m.end(), _Point(y, mo, d1), _Point(y, mo, d2))
+            _add(out, doc, s, m.end(), _Point(y, mo, d1), _Point(y, mo, d2))
     for m in digit["day_pair"]:  # "ngày 12 và 13/10": two dates
-        s = _left(p.strong_left, text, sent_lo(m.start()), m.start())
+        at = m.start()
+        s = _left(p.strong_left, text, _sent_lo(doc, at), at)
         y, mo, d1, d2 = _int(m["y"]), int(m["m"]), int(m["d1"]), int(m["d2"])
         if s is not None and d1 < d2:
-            add(s, m.end("e1"), _Point(y, mo, d1))
-            add(m.start("d2"), m.end(), _Point(y, mo, d2))
+            _add(out, doc, s, m.end("e1"), _Point(y, mo, d1))
+            _add(out, doc, m.start("d2"), m.end(), _Point(y, mo, d2))
     for m in digit["dm"]:
+        at = m.start()
         pt = _Point(_int(m["y"]), int(m["m"]), int(m["d"]))
-        s = _left(p.strong_left, text, sent_lo(m.start()), m.start())
+        sl = _sent_lo(doc, at)
+        s = _left(p.strong_left, text, sl, at)
         if s is not None:
-            add(s, m.end(), pt)
-        elif (m["s"] == "/" and _left(p.weak_left, text, sent_lo(m.start()), m.start()) is not None
-              and _follower_ok(text, m.end())):
-            add(m.start(), m.end(), pt)
-    def month_name(m: regex.Match[str]) -> bool:
-        """ "Cách mạng Tháng Tám": a capitalised "Tháng" + month word inside a sentence is a
-        name, not a date."""
-        if not m.groupdict().get("mw") or not text[m.start()].isupper():
-            return False
-        before = text[sent_lo(m.start()):m.start()].rstrip()
-        return bool(before) and before[-1] not in ".:;!?-–—(\"“'‘"
-
+            _add(out, doc, s, m.end(), pt)
+        elif (m["s"] == "/" and _left(p.weak_left, text, sl, at) is not None
+              and _follower_ok(p, text, m.end())):
+            _add(out, doc, at, m.end(), pt)
     for m in thang["my"]:
-        if month_name(m):
+        if _month_name(text, doc, m):
             continue
-        add(m.start(), m.end(), _Point(int(m["y"]), _month_of(m)))
+        _add(out, doc, m.start(), m.end(), _Point(int(m["y"]), _month_of(m)))
     for m in digit["my_bare"]:
-        if _left(p.weak_left, text, sent_lo(m.start()), m.start()) is not None:
-            add(m.start(), m.end(), _Point(int(m["y"]), int(m["m"])))
+        at = m.start()
+        if _left(p.weak_left, text, _sent_lo(doc, at), at) is not None:
+            _add(out, doc, at, m.end(), _Point(int(m["y"]), int(m["m"])))
     for m in thang["month_range"]:
         y, m1, m2 = int(m["y"]), int(m["m1"]), int(m["m2"])
         if m1 < m2:
-            add(m.start(), m.end(), _Point(y, m1), _Point(y, m2))
+            _add(out, doc, m.start(), m.end(), _Point(y, m1), _Point(y, m2))
     for m in thang["month"]:
-        if _follower_ok(text, m.end()) and not month_name(m):
-            add(m.start(), m.end(), _Point(None, _month_of(m)))
-    for m in digit["bare_year"]:  # "năm 2023": "năm" and spaces before a bare year
+        if _follower_ok(p, text, m.end()) and not _month_name(text, doc, m):
+            _add(out, doc, m.start(), m.end(), _Point(None, _month_of(m)))
+    years = digit["bare_year"]
+    for m in years:  # "năm 2023": "năm" and spaces before a bare year
         ym = _year_after_nam(p.year, text, lo, hi, m.start())
         if ym is not None:
-            add(ym.start(), ym.end(), _Point(int(ym["y"])))
-    for m in digit["bare_year"]:  # a year after a festival or "SN"
+            _add(out, doc, ym.start(), ym.end(), _Point(int(ym["y"])))
+    tail = p.festival_tail
+    for m in years:  # a year after a festival or "SN"
         # festival_left ends in a cue or branch word and the whitespace right before the year;
         # most years follow "năm", whose last letter ends none of them: no window search
-        if p.festival_tail.match(text, lo, m.start()) is None:
+        at = m.start()
+        if tail.match(text, lo, at) is None:
             continue
-        s = _left(p.festival_left, text, sent_lo(m.start()), m.start())
+        s = _left(p.festival_left, text, _sent_lo(doc, at), at)
         if s is not None:
-            add(s, m.end(), _Point(int(m["y"])))
+            _add(out, doc, s, m.end(), _Point(int(m["y"])))
     for m in digit["year_range"]:
         y1, y2 = int(m["y1"]), int(m["y2"])
         if y1 < y2 <= y1 + 50:
-            s = _left(p.period_left, text, sent_lo(m.start()), m.start())
-            add(s if s is not None else m.start(), m.end(), _Point(y1), _Point(y2))
+            at = m.start()
+            s = _left(p.period_left, text, _sent_lo(doc, at), at)
+            _add(out, doc, s if s is not None else at, m.end(), _Point(y1), _Point(y2))
     for m in thang["half"]:  # "7 tháng đầu năm 2023": the number before
-        mn = p.half_n.search(text, max(sent_lo(m.start()), m.start() - 20), m.start())
+        at = m.start()
+        mn = p.half_n.search(text, max(_sent_lo(doc, at), at - 20), at)
         n = _num(mn["n"]) if mn else None
         if mn is None or n is None or not 1 <= n <= 11:
             continue
         y = _int(m["y"])
         m_first, m_last = ((13 - n, 12) if m["h"] and m["h"].casefold() == "cuối" else (1, n))
-        add(mn.start(), m.end(), _Point(y, m_first), _Point(y, m_last), ctx=y is None)
+        _add(out, doc, mn.start(), m.end(), _Point(y, m_first), _Point(y, m_last), ctx=y is None)
     for m in p.quarter.finditer(text, lo, hi):
         q, y = _ROMAN[m["q"]], _int(m["y"])
-        add(m.start(), m.end(), _Point(y, 3 * q - 2), _Point(y, 3 * q), ctx=y is None)
+        _add(out, doc, m.start(), m.end(), _Point(y, 3 * q - 2), _Point(y, 3 * q), ctx=y is None)
     return out
+
+
+def _select_key(c: _Cand) -> tuple[int, int]:
+    """Leftmost first, then longest first."""
+    return (c.start, -(c.end - c.start))
 
 
 def _select(cands: list[_Cand]) -> list[_Cand]:
     """Leftmost-longest, non-overlapping."""
-    cands.sort(key=lambda c: (c.start, -(c.end - c.start)))
+    cands.sort(key=_select_key)
     out: list[_Cand] = []
     for c in cands:
         if not out or c.start >= out[-1].end:
@@ -518,9 +554,9 @@ def _select(cands: list[_Cand]) -> list[_Cand]:
     return out
 
 
-def _join_ranges(text: str, cands: list[_Cand]) -> list[_Cand]:
-    """Join "X đến/tới/- Y" into one range X/Y, sharing the year written once."""
-    conn = _patterns().connector
+def _join_ranges(conn: regex.Pattern[str], text: str, cands: list[_Cand]) -> list[_Cand]:
+    """Join "X đến/tới/- Y" into one range X/Y, sharing the year written once (``conn``:
+    the connector pattern, looked up once per article by the caller)."""
     out: list[_Cand] = []
     i = 0
     while i < len(cands):
@@ -545,7 +581,7 @@ def _join_ranges(text: str, cands: list[_Cand]) -> list[_Cand]:
 # --------------------------------------------------------------------------------------------
 # year inference
 # --------------------------------------------------------------------------------------------
-_ISO_PREFIX = regex_compile(r"(\d{4})-(\d{2})(?:-(\d{2}))?")
+_ISO_PREFIX: Final = regex_compile(r"(\d{4})-(\d{2})(?:-(\d{2}))?")
 
 
 def _parse_published(s: str | None) -> dt.date | None:
@@ -630,6 +666,16 @@ def _first_full_date(text: str, cands: list[_Cand]) -> dt.date | None:
     return None
 
 
+def _fix_year(pt: _Point, anchor: dt.date | None, penalty: float, year: int) -> _Point:
+    """``pt`` with the year closest to the anchor, else the context's year (a module-level
+    function, not a closure in _fill_years: cheaper compiled)."""
+    if pt.y is not None:
+        return pt
+    if anchor is not None and pt.m is not None:
+        return _Point(_closest_year(pt.m, pt.d or 15, anchor, penalty), pt.m, pt.d)
+    return _Point(year, pt.m, pt.d)
+
+
 def _fill_years(text: str, doc: Document, cands: list[_Cand]) -> list[_Cand]:
     """Give year-less candidates the year of the context; drop those without any."""
     if not any(c.yearless for c in cands):
@@ -646,13 +692,6 @@ def _fill_years(text: str, doc: Document, cands: list[_Cand]) -> list[_Cand]:
     if year is None:
         return [c for c in cands if not c.yearless]
 
-    def fix(pt: _Point) -> _Point:
-        if pt.y is not None:
-            return pt
-        if anchor is not None and pt.m is not None:
-            return _Point(_closest_year(pt.m, pt.d or 15, anchor, penalty), pt.m, pt.d)
-        return _Point(year, pt.m, pt.d)
-
     out = []
     for c in cands:
         if not c.yearless:
@@ -661,8 +700,8 @@ def _fill_years(text: str, doc: Document, cands: list[_Cand]) -> list[_Cand]:
             out.append(c._replace(a=_Point(year, c.a.m, c.a.d),
                                   b=_Point(year, c.b.m, c.b.d) if c.b else None, inferred=how))
         else:
-            a = fix(c.a)
-            b = fix(c.b) if c.b else None
+            a = _fix_year(c.a, anchor, penalty, year)
+            b = _fix_year(c.b, anchor, penalty, year) if c.b else None
             if b is not None and c.b is not None and c.b.y is None and b.key() < a.key():
                 b = _Point(a.y + 1, b.m, b.d)  # type: ignore[operator]
             out.append(c._replace(a=a, b=b, inferred=how))
@@ -672,7 +711,7 @@ def _fill_years(text: str, doc: Document, cands: list[_Cand]) -> list[_Cand]:
 # --------------------------------------------------------------------------------------------
 # public API
 # --------------------------------------------------------------------------------------------
-_LAST: list[tuple[Document, list, str | None, list[_Cand]]] = []  # extract → event_date reuse
+_LAST: Final[list[tuple[Document, list, str | None, list[_Cand]]]] = []  # extract → event_date reuse
 
 
 def _mentions(doc: Document) -> list[_Cand]:
@@ -695,14 +734,15 @@ def _compute_mentions(doc: Document) -> list[_Cand]:
     for c in _candidates(doc, doc.sentences[0].start, doc.sentences[-1].end):
         by_sentence.setdefault(c.sentence, []).append(c)
     all_c: list[_Cand] = []
+    conn = _patterns().connector
     for idx in sorted(by_sentence):
-        all_c.extend(_join_ranges(text, _select(by_sentence[idx])))
+        all_c.extend(_join_ranges(conn, text, _select(by_sentence[idx])))
     return _fill_years(text, doc, all_c)
 
 
 # a DateMention from its field dict by pydantic-core's validator: what ``DateMention(**kw)``
 # runs, without BaseModel.__init__'s Python frame
-_new_mention = DateMention.__pydantic_validator__.validate_python
+_new_mention: Final = DateMention.__pydantic_validator__.validate_python
 
 
 def extract(doc: Document) -> list[DateMention]:
@@ -759,7 +799,7 @@ def _is_event(text: str, doc: Document, c: _Cand, rank: int) -> bool:
     return rank != 1 and bool(p.event.search(text, s.start, s.end))
 
 
-_RANGE_CLAUSE = 80  # characters after a day range searched for the event it opens
+_RANGE_CLAUSE: Final = 80  # characters after a day range searched for the event it opens
 
 
 def _range_event(text: str, doc: Document, c: _Cand) -> bool:

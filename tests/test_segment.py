@@ -141,3 +141,24 @@ def test_a_last_caption_before_the_stamp_when_the_byline_is_at_the_top() -> None
                "Cập nhật: 21/12/2023 | 09:15\nLượt xem: 1.245\n")
     assert [s.kind for s in doc.segments] == ["title", "byline", "body", "boilerplate", "caption", "stamp",
                                               "boilerplate"]
+
+
+def test_hold_gil_is_the_concurrent_slot_of_the_regex_calls_segment_makes() -> None:
+    """segment passes ``concurrent`` by position (patterns.HOLD_GIL): the slot after pos and
+    endpos for match/search, after overlapped for findall, after maxsplit for split, after
+    count, pos and endpos for sub. A timeout of 0 in the slot where it follows (after
+    ``partial`` for match/search) times out at once: a regex release that moved the arguments
+    would fail here."""
+    import regex
+
+    from extractor.patterns import HOLD_GIL
+
+    p = regex.compile(r"(?:a|b)+c")
+    text = "ab" * 2000
+    for call, args, between in ((p.match, (text, None, None), (False,)),
+                                (p.search, (text, None, None), (False,)),
+                                (p.findall, (text, None, None, False), ()), (p.split, (text, 0), ()),
+                                (p.sub, ("", text, 0, None, None), ())):
+        assert call(*args, HOLD_GIL) == call(*args)
+        with pytest.raises(TimeoutError):
+            call(*args, HOLD_GIL, *between, 0)

@@ -4,11 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import Final
 
 import regex
 
 from .pattern_cache import regex_compile
 
+
+# The ``concurrent`` argument of the regex module's calls, passed by position where they run per
+# line or per token (match/search: pos, endpos, concurrent; findall: pos, endpos, overlapped,
+# concurrent; split: maxsplit, concurrent; sub: count, pos, endpos, concurrent: the C
+# signatures, whose docstrings differ). False keeps the GIL held: by default the module releases
+# and retakes it around every match on a str (and again whenever its backtracking stack grows),
+# which costs more than matching one short line; passed as a keyword, the argument costs more to
+# parse than it saves.
+HOLD_GIL: Final = False
 
 # Whitespace to Python (str.split, str.isspace, the stdlib engine's \s) but not to the regex
 # module's \s: the only characters on which the two engines' whitespace differs (a test

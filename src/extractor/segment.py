@@ -17,9 +17,10 @@ from typing import NamedTuple
 
 import regex
 
-from .pattern_cache import re_compile, regex_compile
 from .document import Document
 from .models import Segment
+from .pattern_cache import re_compile, regex_compile
+from .patterns import HOLD_GIL
 from .resources import load_tsv
 
 # A stamp: a full dd/mm/yyyy date, optionally with a time before or after it.
@@ -42,6 +43,7 @@ _BYLINE_UNIT = regex_compile(r"\s*\((?:[^)]{0,40})\)\s*$")
 # match starting inside a run also matches from the run's start); without it, a line with a long
 # run of spaces is scanned from each of its positions to the run's end, quadratic in the run
 _BYLINE_SEP = regex_compile(r"(?<!\s)(?:\s+[-–]\s+|\s*,\s*|\s+và\s+|\s*/\s*)")
+
 
 
 class _Line(NamedTuple):
@@ -74,10 +76,10 @@ class _RoleMatcher:
     anywhere: tuple[regex.Pattern[str], ...]
 
     def __call__(self, text: str) -> bool:
-        if self.anchored is not None and self.anchored.match(text):
+        if self.anchored is not None and self.anchored.match(text, None, None, HOLD_GIL):
             return True
         for p in self.anywhere:  # none or a few: a plain loop, not any() over a generator
-            if p.search(text):
+            if p.search(text, None, None, HOLD_GIL):
                 return True
         return False
 
@@ -178,14 +180,23 @@ def _diacritic_free(s: str) -> bool:
 
 def _plain(s: str) -> str:
     """Letters and digits only, without diacritics or case: "TIỀN HẢI: TỔNG KẾT" = "tien hai tong ket"."""
-    return " ".join(_ALNUM_RUN.findall(strip_diacritics(s).casefold()))
+    return " ".join(_ALNUM_RUN.findall(strip_diacritics(s).casefold(), None, None, False, HOLD_GIL))
+
+
+def _stamp_match(line: str) -> regex.Match[str] | None:
+    m = _TIME_BEFORE.search(line, None, None, HOLD_GIL)
+    if not m:
+        m = _STAMP_AFTER.search(line, None, None, HOLD_GIL)
+    return m
 
 
 def parse_stamp(line: str) -> str | None:
     """ISO publication stamp from a stamp line, to the precision given."""
-    m = _TIME_BEFORE.search(line)
-    if not m:
-        m = _STAMP_AFTER.search(line)
+    return _stamp_iso(_stamp_match(line))
+
+
+def _stamp_iso(m: regex.Match[str] | None) -> str | None:
+    """parse_stamp from the line's stamp match (segment() has it from _stamp_of already)."""
     if not m:
         return None
     d, mo, y = int(m["d"]), int(m["m"]), int(m["y"])
@@ -207,17 +218,21 @@ def _source(doc: Document, line: _Line) -> str:
     return doc.text[s:e].strip()
 
 
-def _is_stamp(line: _Line) -> bool:
+def _stamp_of(line: _Line) -> regex.Match[str] | None:
+    """The stamp match if ``line`` is a stamp line, else None (the caller parses the match
+    instead of searching the line again)."""
     # both patterns hold _DATE, whose year starts with the literal digits "19" or "20" (which
     # case-insensitive matching takes only as themselves): a line with neither has no stamp
     if "20" not in line.text and "19" not in line.text:
-        return False
-    m = _TIME_BEFORE.search(line.text) or _STAMP_AFTER.search(line.text)
+        return None
+    m = _stamp_match(line.text)
     if not m:
-        return False
+        return None
     rest = (line.text[: m.start()] + " " + line.text[m.end():]).strip()
     # weekday names, "Cập nhật", "Ngày đăng" and widget words may surround it; prose may not
-    return len(rest.split()) <= 7 and not _TERMINAL.match(line.text.rstrip(")"))
+    if len(rest.split()) <= 7 and not _TERMINAL.match(line.text.rstrip(")"), None, None, HOLD_GIL):
+        return m
+    return None
 
 
 def _is_header(line: _Line) -> bool:
@@ -228,7 +243,7 @@ def _is_header(line: _Line) -> bool:
         letters = [c for c in t if c.isalpha()]
         if letters and all(c.isupper() for c in letters):
             return True  # "CÔNG AN TỈNH HÀ TĨNH"
-    return line.words <= 2 and not _TERMINAL.match(t)
+    return line.words <= 2 and not _TERMINAL.match(t, None, None, HOLD_GIL)
 
 
 def _can_be_title(line: _Line) -> bool:
@@ -240,15 +255,15 @@ def byline_names(text: str) -> list[str] | None:
     t = text.strip()
     prefixed = False
     for p in _patterns()["byline_prefix"]:
-        m = p.match(t)
+        m = p.match(t, None, None, HOLD_GIL)
         if m:
             t = t[m.end():].strip()
             prefixed = True
             break
     if not t or _is("credit", text.strip()):
         return None
-    t = _BYLINE_UNIT.sub("", t)  # "(Công an huyện X)" after names
-    parts = [p.strip() for p in _BYLINE_SEP.split(t) if p.strip()]
+    t = _BYLINE_UNIT.sub("", t, 0, None, None, HOLD_GIL)  # "(Công an huyện X)" after names
+    parts = [p.strip() for p in _BYLINE_SEP.split(t, 0, HOLD_GIL) if p.strip()]
     if not parts or len(parts) > 4:
         return None
     for p in parts:
@@ -257,7 +272,7 @@ def byline_names(text: str) -> list[str] | None:
             return None
         if not prefixed and len(sylls) < 2 and not p.isupper() and "'" not in p:
             return None
-        if not all(_NAME_SYLLABLE.match(s) or s.isupper() for s in sylls):
+        if not all(_NAME_SYLLABLE.match(s, None, None, HOLD_GIL) or s.isupper() for s in sylls):
             return None
     return parts
 
@@ -280,13 +295,19 @@ def segment(doc: Document) -> None:
     words = [ln.words for ln in lines]
     # per line, asked by most rules below: ends in sentence punctuation; is a paragraph (long,
     # or medium and terminated); is a full paragraph (long and terminated)
-    term = [_TERMINAL.match(t) is not None for t in texts]
+    term = [_TERMINAL.match(t, None, None, HOLD_GIL) is not None for t in texts]
     para = [w >= 25 or (w >= 8 and tm) for w, tm in zip(words, term)]
 
     # 1. stamp and headline
     # the first real paragraph ends with punctuation (a long headline does not)
     first_para = next((i for i in range(n) if para[i] and term[i]), n)
-    stamp_i = next((i for i in range(min(first_para + 1, n)) if _is_stamp(lines[i])), None)
+    stamp_i: int | None = None
+    stamp_m: regex.Match[str] | None = None
+    for i in range(min(first_para + 1, n)):
+        stamp_m = _stamp_of(lines[i])
+        if stamp_m is not None:
+            stamp_i = i
+            break
     title_i: int | None = None
     if stamp_i is not None:
         for i in range(stamp_i - 1, -1, -1):
@@ -299,7 +320,7 @@ def segment(doc: Document) -> None:
         title_i = next((i for i in range(min(n, first_para + 1)) if _can_be_title(lines[i])), None)
     if stamp_i is not None:
         kinds[stamp_i] = "stamp"
-        doc.published = parse_stamp(texts[stamp_i])
+        doc.published = _stamp_iso(stamp_m)  # parse_stamp(texts[stamp_i])
     if title_i is not None:
         kinds[title_i] = "title"
         doc.title = _source(doc, lines[title_i])
@@ -337,7 +358,7 @@ def segment(doc: Document) -> None:
             break
     if byline_i is None:  # some portals put the byline under the headline: "Bài và ảnh: …"
         for i in range(start_body, min(start_body + 2, n)):
-            if any(p.match(texts[i]) for p in _patterns()["byline_prefix"]):
+            if any(p.match(texts[i], None, None, HOLD_GIL) for p in _patterns()["byline_prefix"]):
                 names = byline_names(texts[i])
                 if names:
                     kinds[i] = "byline"
@@ -345,9 +366,10 @@ def segment(doc: Document) -> None:
                     break
     if stamp_i is None:  # and some put the stamp at the end: "Cập nhật: 21/12/2023 | 09:15"
         for i in range(last_para + 1, tail):
-            if _is_stamp(lines[i]):
+            stamp_m = _stamp_of(lines[i])
+            if stamp_m is not None:
                 stamp_i = i
-                doc.published = parse_stamp(texts[i]) or doc.published
+                doc.published = _stamp_iso(stamp_m) or doc.published
                 break
     # lines between the last paragraph and the byline (or, when the byline is elsewhere, the
     # first widget or stamp) are last captions; everything after is page furniture
@@ -380,8 +402,10 @@ def segment(doc: Document) -> None:
         if short and kinds[i] == "body" and _is("boilerplate", texts[i]):
             kinds[i] = "boilerplate"
 
-    # 3. captions between body paragraphs; repeated lines; headline repeated as image text
-    title_key = _plain(texts[title_i]) if title_i is not None else None
+    # 3. captions between body paragraphs; repeated lines; headline repeated as image text.
+    # The headline's key is compared only with diacritic-free lines (few articles have one):
+    # built on the first such line, not for every article
+    title_key: str | None = None
     seen: dict[str, int] = {}
     segs: list[Segment] = []
     for i, ln in enumerate(lines):
@@ -392,12 +416,15 @@ def segment(doc: Document) -> None:
             if _is("credit", t):
                 kind = "boilerplate"
             elif not para[i] or (
-                not term[i] and not _INNER_SENTENCE.search(t)
+                not term[i] and not _INNER_SENTENCE.search(t, None, None, HOLD_GIL)
                 and words[i] < 60 and "(ảnh" in t.casefold()
             ):
                 kind = "caption"
-            if title_key and _diacritic_free(t) and _plain(t) == title_key:
-                kind = "boilerplate"
+            if title_i is not None and _diacritic_free(t):
+                if title_key is None:
+                    title_key = _plain(texts[title_i])
+                if title_key and _plain(t) == title_key:
+                    kind = "boilerplate"
             if kind in ("body", "caption"):
                 if t in seen:
                     dup = seen[t]

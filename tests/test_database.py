@@ -208,3 +208,21 @@ def test_a_parallel_run_with_an_article_twice_in_one_task_stores_the_later(tmp_p
                       ("segments", "sentences", "places", *FACT_TABLES)})
         assert db_rows(path, "SELECT value FROM dates WHERE article_id = 'x'") == [("2024-03-06",)]
     assert dumps[0] == dumps[1]
+
+
+def test_bulk_writers_checkpoint_the_wal_less_often_than_other_connections(tmp_path: Path) -> None:
+    """A bulk load's connections (run, load, a parallel run's workers) leave checkpoints to every
+    BULK_WAL_PAGES pages of WAL: each commit appends the hot pages again, and each checkpoint
+    copies them again. Other connections keep SQLite's default."""
+    from extractor.store import BULK_WAL_PAGES, connect
+
+    db_path = tmp_path / "facts.db"
+    bulk, plain = open_db(db_path, bulk=True), connect(db_path)
+    worker = connect(db_path, bulk=True)
+    try:
+        assert bulk.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == BULK_WAL_PAGES
+        assert worker.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == BULK_WAL_PAGES
+        assert plain.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000
+    finally:
+        for db in (bulk, plain, worker):
+            db.close()

@@ -153,7 +153,7 @@ def _start_writer(db_path: str, index_on: bool, parent: int) -> None:
     _die_with_parent(parent)
     global _writer
     # a worker's page cache is emptied whenever the other writer commits: a small one will do
-    db = connect(db_path, cache_kib=8 * 1024)
+    db = connect(db_path, cache_kib=8 * 1024, bulk=True)
     _writer = _Writer(db, IndexAsWeGo(index_on), parent)
     multiprocessing.util.Finalize(db, db.conn.close, exitpriority=10)
 

@@ -1,6 +1,6 @@
 """Compiled regular expressions kept across runs, the way Python keeps bytecode in ``.pyc`` files.
 
-The pipeline compiles about 700 patterns, some of them tens of kilobytes long (gazetteer and
+The pipeline compiles about 600 patterns, some of them tens of kilobytes long (gazetteer and
 lexicon alternations, and their stdlib twins with spelled-out Unicode classes). Both engines
 parse and optimise patterns in Python, which costs a run about a third of a second before the
 first article. That is paid once per process and, at a thousand articles, is as much as all the

@@ -46,6 +46,12 @@ def longest_first(words: Iterable[str]) -> list[str]:
     return sorted(set(words), key=lambda w: (-len(w), w))
 
 
+def alternation(words: Iterable[str]) -> str:
+    """The ``words`` as a regex alternation, longest first (:func:`longest_first`), a space in a
+    word matching any whitespace run."""
+    return "|".join(r"\s+".join(regex.escape(p) for p in w.split()) for w in longest_first(words))
+
+
 def word_trie(words: Iterable[str], *, reverse: bool = False, end: str = "",
               space: str = r"\s+") -> str:
     """An alternation of ``words`` (a space in a word matches any whitespace run) factored into

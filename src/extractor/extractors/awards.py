@@ -33,7 +33,7 @@ from ..normalize import match_key
 from ..patterns import (
     bmp_only,
     holds_split_only_space,
-    longest_first,
+    alternation,
     odd_chars,
     stdlib_class,
     word_trie,
@@ -78,12 +78,6 @@ _KINDS = {"verb", "give_to", "receive", "reward", "collective", "individual", "u
           "on_behalf", "intro", "aux", "not_issuer", "total", "same_level", "name_stop",
           "issuer_stop"}
 _FOLLOW = {"issuer", "name", "drop"}
-
-
-def _alt(words: list[str]) -> str:
-    """Longest-first alternation with flexible inner spaces."""
-    ws = longest_first(words)
-    return "|".join(r"\s+".join(regex.escape(p) for p in w.split()) for w in ws)
 
 
 @dataclass(frozen=True)
@@ -150,36 +144,36 @@ def _lex() -> _Lex:
     i = regex.I
     return _Lex(
         types=types,
-        award=regex_compile(rf"{_L}(?:{_alt(surfaces)}){_R}", i),
-        verb_before=regex_compile(rf"{_L}(?:{_alt(by['verb'])})\s*$", i),
-        give_to=regex_compile(rf"{_L}(?:{_alt(by['give_to'])})\s+", i),
+        award=regex_compile(rf"{_L}(?:{alternation(surfaces)}){_R}", i),
+        verb_before=regex_compile(rf"{_L}(?:{alternation(by['verb'])})\s*$", i),
+        give_to=regex_compile(rf"{_L}(?:{alternation(by['give_to'])})\s+", i),
         passive=regex_compile(
-            rf"{_L}được\s+(?P<x>\p{{Lu}}[^,;]{{0,150}}?)\s+(?:{_alt(by['verb'])})\s*$", i),
+            rf"{_L}được\s+(?P<x>\p{{Lu}}[^,;]{{0,150}}?)\s+(?:{alternation(by['verb'])})\s*$", i),
         passive_tail=regex_compile(
-            rf"{_L}được\s+(?:\p{{Lu}}[^,;]{{0,150}}?\s+)?(?:{_alt(by['verb'])})\s*$", i),
-        receive_before=regex_compile(rf"{_L}(?:{_alt(by['receive'])})\s*$", i),
-        reward=regex_compile(rf"{_L}(?:{_alt(by['reward'])}){_R}", i),
-        reward_mod=regex_compile(rf"(?:\s+(?:{_alt(by['reward_mod'])}){_R})*\s+", i),
+            rf"{_L}được\s+(?:\p{{Lu}}[^,;]{{0,150}}?\s+)?(?:{alternation(by['verb'])})\s*$", i),
+        receive_before=regex_compile(rf"{_L}(?:{alternation(by['receive'])})\s*$", i),
+        reward=regex_compile(rf"{_L}(?:{alternation(by['reward'])}){_R}", i),
+        reward_mod=regex_compile(rf"(?:\s+(?:{alternation(by['reward_mod'])}){_R})*\s+", i),
         num_part=regex_compile(
-            rf"{_L}(?<![.,/]\d*)(?P<num>{num})\s+(?:lượt\s+)?(?P<noun>{_alt(nouns)}){_R}", i),
-        shared_noun=regex_compile(rf"\s*(?:,\s*và|,|và)\s*(?P<noun>{_alt(nouns)}){_R}", i),
+            rf"{_L}(?<![.,/]\d*)(?P<num>{num})\s+(?:lượt\s+)?(?P<noun>{alternation(nouns)}){_R}", i),
+        shared_noun=regex_compile(rf"\s*(?:,\s*và|,|và)\s*(?P<noun>{alternation(nouns)}){_R}", i),
         part_sep=regex_compile(r"\s*(?:,\s*và|,|và|cùng)\s+", i),
         noun_side=side,
-        unit_head=regex_compile(rf"(?:{_alt(by['unit_head'])}){_R}"),
-        unit_word=regex_compile(rf"(?:{_alt(by['unit_word'])})\s+(?=\p{{Lu}}|\d|số\s+\d)", i),
+        unit_head=regex_compile(rf"(?:{alternation(by['unit_head'])}){_R}"),
+        unit_word=regex_compile(rf"(?:{alternation(by['unit_word'])})\s+(?=\p{{Lu}}|\d|số\s+\d)", i),
         collective_named=regex_compile(r"tập\s+thể\s+(?=\p{Lu})", i),
-        person_noun=regex_compile(rf"(?:{_alt(by['person_noun'])})\s+", i),
-        person_head=regex_compile(rf"(?:{_alt(by['person_head'])})\s+(?=\p{{Lu}})", i),
-        on_behalf=regex_compile(rf"^\s*(?:{_alt(by['on_behalf'])})\s+", i),
-        intro=regex_compile(rf"^\s*(?:{_alt(by['intro'])}){_R}", i),
-        aux_tail=regex_compile(rf"(?:\s+(?:{_alt(by['aux'])}))+\s*$", i),
+        person_noun=regex_compile(rf"(?:{alternation(by['person_noun'])})\s+", i),
+        person_head=regex_compile(rf"(?:{alternation(by['person_head'])})\s+(?=\p{{Lu}})", i),
+        on_behalf=regex_compile(rf"^\s*(?:{alternation(by['on_behalf'])})\s+", i),
+        intro=regex_compile(rf"^\s*(?:{alternation(by['intro'])}){_R}", i),
+        aux_tail=regex_compile(rf"(?:\s+(?:{alternation(by['aux'])}))+\s*$", i),
         not_issuer=tuple(match_key(w) for w in by["not_issuer"]),
         not_issuer_set=frozenset(match_key(w) for w in by["not_issuer"]),
         not_issuer_heads=tuple(match_key(w) + " " for w in by["not_issuer"]),
-        total=regex_compile(rf"{_L}(?:{_alt(by['total'])}){_R}", i),
-        same_level=regex_compile(rf"{_L}(?:{_alt(by['same_level'])}){_R}", i),
-        name_stop=regex_compile(rf"(?:{_alt(by['name_stop'])}){_R}", i),
-        issuer_stop=regex_compile(rf"\s(?:{_alt(by['issuer_stop'])}){_R}", i),
+        total=regex_compile(rf"{_L}(?:{alternation(by['total'])}){_R}", i),
+        same_level=regex_compile(rf"{_L}(?:{alternation(by['same_level'])}){_R}", i),
+        name_stop=regex_compile(rf"(?:{alternation(by['name_stop'])}){_R}", i),
+        issuer_stop=regex_compile(rf"\s(?:{alternation(by['issuer_stop'])}){_R}", i),
         prefilter_keys=_prefilter_keys(prefilter),
     )
 

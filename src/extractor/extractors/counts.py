@@ -26,7 +26,7 @@ from ..models import CountMention
 from ..normalize import fold_tones
 from ..numbers import (NUMBER, digit_words, multipliers, parse_number, parse_number_words,
                        word_number_pattern)
-from ..patterns import bmp_only, longest_first, stdlib_class, word_trie
+from ..patterns import alternation, bmp_only, longest_first, stdlib_class, word_trie
 from ..resources import ResourceError, validated
 from ..resources.rows import CountExclusionRow, CountQualifierRow, CountUnitRow
 
@@ -142,9 +142,8 @@ def _key(s: str) -> str:
 
 
 def _alternation(words: list[str]) -> str:
-    """Regex alternation, longest first, spaces matching any whitespace run."""
-    ws = sorted({_key(w) for w in words}, key=lambda w: (-len(w), w))
-    return "|".join(r"\s+".join(regex.escape(p) for p in w.split(" ")) for w in ws)
+    """The words' lexicon keys as a regex alternation (:func:`patterns.alternation`)."""
+    return alternation(_key(w) for w in words)
 
 
 def _trie(words: list[str]) -> str:

@@ -22,7 +22,7 @@ from ..pattern_cache import re_compile, regex_compile
 from ..document import Document
 from ..models import NamedModel, Sentence
 from ..normalize import match_key
-from ..patterns import bmp_only, holds_split_only_space, longest_first, odd_chars, stdlib_class
+from ..patterns import alternation, bmp_only, holds_split_only_space, odd_chars, stdlib_class
 
 
 @lru_cache(maxsize=8192)
@@ -70,12 +70,6 @@ _KINDS = {"trigger", "gap_block", "list_intro", "plural", "stop", "single_stop",
 _EXCL_KINDS = {"not_model", "generic"}
 
 
-def _alternation(words: list[str]) -> str:
-    """Longest-first alternation with flexible inner spaces."""
-    ws = longest_first(words)
-    return "|".join(r"\s+".join(regex.escape(p) for p in w.split()) for w in ws)
-
-
 @dataclass(frozen=True)
 class _Lexicon:
     trigger: regex.Pattern[str]
@@ -116,21 +110,21 @@ def _lexicon() -> _Lexicon:
         if not by[k]:
             raise ResourceError(f"model_markers.tsv: no {k} entries")
     edge_l, edge_r = r"(?<![\p{L}\p{M}\p{N}])", r"(?![\p{L}\p{M}\p{N}])"
-    trigger = rf"{edge_l}(?:{_alternation(by['trigger'])}){edge_r}"
-    stop = rf"(?:{_alternation(by['stop'])}){edge_r}"
-    single_stop = rf"(?:{_alternation(by['single_stop'])}){edge_r}"
+    trigger = rf"{edge_l}(?:{alternation(by['trigger'])}){edge_r}"
+    stop = rf"(?:{alternation(by['stop'])}){edge_r}"
+    single_stop = rf"(?:{alternation(by['single_stop'])}){edge_r}"
     return _Lexicon(
         trigger=regex_compile(trigger, regex.I),
         list_intro=regex_compile(
-            rf"{edge_l}(?:{_alternation(by['list_intro'])}){edge_r}\s*:?\s*", regex.I),
+            rf"{edge_l}(?:{alternation(by['list_intro'])}){edge_r}\s*:?\s*", regex.I),
         stop=regex_compile(stop, regex.I),
         single_stop=regex_compile(single_stop, regex.I),
-        place_prep=regex_compile(rf"{edge_l}(?:{_alternation(by['place_prep'])})\s+", regex.I),
-        place_level=regex_compile(rf"(?:{_alternation(by['place_level'])})(?![\p{{L}}\p{{M}}])",
+        place_prep=regex_compile(rf"{edge_l}(?:{alternation(by['place_prep'])})\s+", regex.I),
+        place_level=regex_compile(rf"(?:{alternation(by['place_level'])})(?![\p{{L}}\p{{M}}])",
                                   regex.I),
         place_level_word=regex_compile(
-            rf"{edge_l}(?:{_alternation(by['place_level'])}){edge_r}", regex.I),
-        plural=regex_compile(rf"{edge_l}(?:{_alternation(by['plural'])})\s+$", regex.I),
+            rf"{edge_l}(?:{alternation(by['place_level'])}){edge_r}", regex.I),
+        plural=regex_compile(rf"{edge_l}(?:{alternation(by['plural'])})\s+$", regex.I),
         gap_block=frozenset(match_key(w) for w in by["gap_block"]),
         not_model=tuple(ex["not_model"]),
         not_model_set=frozenset(ex["not_model"]),

@@ -171,6 +171,37 @@ def test_a_run_indexes_as_it_writes_and_one_that_rewrites_an_article_rebuilds(tm
     db.close()
 
 
+def test_a_one_process_run_indexes_each_group_of_articles_as_it_commits(tmp_path: Path,
+                                                                        monkeypatch) -> None:
+    """FTS5 writes what it holds as a segment of its own at every savepoint (each article is
+    written in one): indexing articles one by one made a segment per article, which it then
+    kept merging. A one-process run indexes a group's articles together, in the transaction
+    that commits them."""
+    import extractor.run as run_module
+    from extractor.store import GroupCommit, index_new_articles
+
+    class GroupsOfFour(GroupCommit):
+        def __init__(self, db, **kw):  # type: ignore[no-untyped-def]
+            super().__init__(db, max_articles=4, max_seconds=3600, **kw)
+
+    calls: list[bool] = []
+
+    def index(db):  # type: ignore[no-untyped-def]
+        calls.append(db.conn.in_transaction)
+        index_new_articles(db)
+
+    monkeypatch.setattr(run_module, "GroupCommit", GroupsOfFour)
+    monkeypatch.setattr(run_module, "index_new_articles", index)
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for p in sorted((ROOT / "corpus").glob("*.txt"))[:10]:
+        (inputs / p.name).write_bytes(p.read_bytes())
+    db = tmp_path / "facts.db"
+    assert run_module.run([inputs], db, workers=1).articles == 10
+    assert calls == [True, True, True]  # groups of 4, 4 and 2, each indexed before its commit
+    assert search_index_documents(db) == 10  # FTS5's check: the index matches the articles
+
+
 def test_articles_written_together_give_the_rows_written_one_by_one(tmp_path: Path) -> None:
     """A parallel run writes each worker's chunk with one statement per table."""
     from extractor.pipeline import PIPELINE_VERSION, extract

@@ -107,9 +107,10 @@ def reference(archive: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return db
 
 
-def _start(archive: Path, db: Path) -> subprocess.Popen[str]:
+def _start(archive: Path, db: Path, workers: int = 2) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "extractor.cli", "run", str(archive), "--db", str(db), "--workers", "2"],
+        [sys.executable, "-m", "extractor.cli", "run", str(archive), "--db", str(db),
+         "--workers", str(workers)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
         env={**os.environ, "COLUMNS": "200"})
 
@@ -154,10 +155,13 @@ def _rerun(archive: Path, db: Path) -> subprocess.CompletedProcess[str]:
     return res
 
 
+@pytest.mark.parametrize("workers", [2, 1])
 def test_sigkill_mid_run_leaves_whole_articles_and_rerun_completes(archive: Path, reference: Path,
-                                                                   tmp_path: Path) -> None:
+                                                                   tmp_path: Path, workers: int) -> None:
+    """Killed, whether its workers write (2) or the one process commits articles in groups and
+    indexes each group as it commits (1)."""
     db = tmp_path / "facts.db"
-    proc = _start(archive, db)
+    proc = _start(archive, db, workers)
     try:
         _wait_for(proc, db, 30)
         os.kill(proc.pid, signal.SIGKILL)  # the SQLite writer dies wherever it is
@@ -281,3 +285,32 @@ def test_tasks_hand_out_every_article_once_in_order_with_small_tasks_last(n: int
     if n >= 1000:
         assert sizes[: n // (2 * CHUNK)] == [CHUNK] * (n // (2 * CHUNK))  # full tasks first
         assert sizes[-1] <= TAIL_CHUNK  # and the last ones small
+
+
+def test_the_warm_up_leaves_no_table_for_the_forked_workers_to_build() -> None:
+    """The parent warms up before forking its workers: the gazetteer tables the locations
+    extractor would build on first use (one per level word, the diacritic-free keys, the
+    province tables) are built then, whatever the warm-up text mentions, so no worker builds
+    them again. And the warm-up pauses the garbage collector only while it runs."""
+    import gc
+
+    from extractor.extractors import locations
+    from extractor.gazetteer import gazetteer
+    from extractor.pipeline import extract
+    from extractor.run import warm_up
+
+    warm_up()
+    assert gc.isenabled()
+    g = gazetteer()
+    built = set(g._derived), set(locations._LEVEL_INDEX)
+    assert g._loose is not None
+    for p in sorted((ROOT / "corpus").glob("*.txt")):
+        extract(p.read_text(encoding="utf-8"), article_id=p.stem)
+    assert (set(g._derived), set(locations._LEVEL_INDEX)) == built
+
+    gc.disable()
+    try:
+        warm_up()
+        assert not gc.isenabled()  # a caller's choice stands
+    finally:
+        gc.enable()

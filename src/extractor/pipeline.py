@@ -39,6 +39,13 @@ def process(doc: Document) -> Document:
     return doc
 
 
+def prepare() -> None:
+    """Build what the extractors would build on first use (their modules' ``prepare()``)."""
+    for mod in _EXTRACTORS.values():
+        prep = getattr(mod, "prepare", None)
+        if prep is not None:
+            prep()
+
 
 def extract(text: str, *, article_id: str | None = None) -> ArticleFacts:
     """Facts of one article's text: the same pipeline the CLI runs."""

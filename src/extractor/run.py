@@ -37,7 +37,7 @@ from .document import Document
 from .ingest import InputError, SourceRecord, iter_inputs
 from . import pattern_cache
 from .models import ArticleFacts
-from .pipeline import PIPELINE_VERSION, process
+from .pipeline import PIPELINE_VERSION, prepare, process
 from .store import (
     FACT_TABLES,
     GroupCommit,
@@ -215,12 +215,15 @@ def run(paths: Sequence[str | Path], db_path: str | Path, *, workers: int = 1,
     run_id = start_run(db, PIPELINE_VERSION, [str(p) for p in paths])
     summary = RunSummary(run_id)
     done = {} if force else stored_hashes(db)
-    group = GroupCommit(db)
     # A new database's full-text index grows with each write, in the write's transaction (the
     # same work as one build at the end, done while the workers extract; the end then only adds
     # the triggers). Not when the database had articles (a resumed load rebuilds it at the end)
     # nor once an article is replaced (it keeps its rowid: the index entry would go stale).
     index = IndexAsWeGo(bulk_load_pending(db) and not has_articles(db))
+    # one process: a group's articles are indexed together as it commits (FTS5 writes what it
+    # holds as a segment of its own at every savepoint: indexing each article in turn made one
+    # segment per article, and merging them cost ~1 ms per article)
+    group = GroupCommit(db, before_commit=lambda: index.flush(db))
 
     def todo() -> Iterator[SourceRecord]:
         for item in iter_inputs(paths, fmt=fmt, max_bytes=max_bytes):
@@ -228,7 +231,8 @@ def run(paths: Sequence[str | Path], db_path: str | Path, *, workers: int = 1,
                 summary.errors.append((item.source, item.record, item.reason))
                 record_error(db, run_id, item.source, item.record, item.reason)
                 continue
-            if done.get(item.article_id) == (text_hash(item.text), PIPELINE_VERSION):
+            stored = done.get(item.article_id)  # (hash, version), or None: a new article
+            if stored is not None and stored == (text_hash(item.text), PIPELINE_VERSION):
                 summary.skipped += 1
                 if on_article:
                     on_article(item.article_id)
@@ -253,7 +257,7 @@ def run(paths: Sequence[str | Path], db_path: str | Path, *, workers: int = 1,
             facts, timings = result
             ts = time.perf_counter()
             group.begin()
-            index.written(db, write_article(db, facts, PIPELINE_VERSION))
+            index.replaced(write_article(db, facts, PIPELINE_VERSION))
             group.tick()
             account({k: len(getattr(facts, k)) for k in FACT_TABLES},
                     {**timings, "store": time.perf_counter() - ts})
@@ -313,6 +317,10 @@ class IndexAsWeGo:
     def written(self, db: sqlite_utils.Database, replaced: int) -> None:
         """Articles were written in the open transaction (``replaced`` of them were stored)."""
         self.replaced(replaced)
+        self.flush(db)
+
+    def flush(self, db: sqlite_utils.Database) -> None:
+        """Index the articles written in the open transaction (and not indexed yet)."""
         if self.on:
             index_new_articles(db)
 
@@ -348,8 +356,9 @@ def _run_parallel(records: Iterable[SourceRecord], workers: int, db_path: Path, 
     window = workers * 4  # tasks in flight: bounded memory, workers never idle
     warm_up()  # forked workers inherit the loaded models, lexicons and gazetteer
     # what is loaded now lives as long as the process: the garbage collector of each forked
-    # worker need not walk it again (one full pass costs ~40 ms), and its pages stay shared
-    gc.collect()
+    # worker need not walk it again (one full pass costs ~40 ms), and its pages stay shared.
+    # (No collection first: the warm-up leaves no cycles behind, and a pass finding nothing
+    # cost as much; whatever the caller left is collected after the run, on unfreeze.)
     gc.freeze()
     tasks = _Tasks(iter(records), workers)
     try:
@@ -426,14 +435,29 @@ class _Tasks:
 
 def warm_up() -> None:
     """Load everything the pipeline loads lazily (underthesea's sentence splitter, lexicons,
-    gazetteer, compiled patterns) by running it once on a small text, so worker processes forked
-    afterwards start ready instead of each paying the loading again."""
-    extract_record(SourceRecord(
+    gazetteer, compiled patterns) by running it once on a small text and building the tables
+    the text does not reach (:func:`extractor.pipeline.prepare`), so worker processes forked
+    afterwards start ready instead of each paying the loading again. The garbage collector
+    waits meanwhile: what is built here lives as long as the process, and collecting while it
+    grows (several passes over all of it) cost a quarter of the time."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        _warm_up()
+    finally:
+        if paused:
+            gc.enable()
+    pattern_cache.save()  # the next run's start builds the patterns from their compiled form
+
+
+def _warm_up() -> None:
+    prepare()
+    record, _ = extract_record(SourceRecord(
         "warm-up", "Công an xã Lộc Yên ra mắt mô hình\n\nNgày 5/3/2023, Công an xã Lộc Yên, huyện "
         "Hương Khê, Hà Tĩnh ra mắt mô hình “Camera an ninh” với hơn 20 camera; đồng chí Đại tá "
         "Nguyễn Văn An, Phó Giám đốc Công an tỉnh trao Giấy khen cho 2 tập thể, 3 cá nhân.\n",
         "warm-up"))
-    pattern_cache.save()  # the next run's start builds the patterns from their compiled form
+    packed_rows(record, PIPELINE_VERSION)  # and the store's tables
 
 
 def _feed(pool: ProcessPoolExecutor, tasks: _Tasks, window: int,

@@ -517,8 +517,10 @@ class GroupCommit:
     group), so a crash or a SIGKILL loses at most the open group — whole articles, which a re-run
     writes again — while the commit cost (a WAL sync) is paid once per group, not per article."""
 
-    def __init__(self, db: sqlite_utils.Database, max_articles: int = 64, max_seconds: float = 0.5):
+    def __init__(self, db: sqlite_utils.Database, max_articles: int = 64, max_seconds: float = 0.5,
+                 before_commit: Callable[[], None] | None = None):
         self.db, self.max_articles, self.max_seconds = db, max_articles, max_seconds
+        self.before_commit = before_commit  # last writes of the group, in its transaction
         self.n = 0
         self.started = 0.0
 
@@ -535,6 +537,8 @@ class GroupCommit:
 
     def commit(self) -> None:
         if self.db.conn.in_transaction:
+            if self.before_commit is not None:
+                self.before_commit()
             self.db.conn.execute("COMMIT")
         self.n = 0
 

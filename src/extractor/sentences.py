@@ -4,7 +4,7 @@ underthesea's Punkt-style ``sent_tokenize`` returns strings; ours reports each s
 offsets in the segment (the same strings, stripped), so every sentence keeps exact offsets. Its
 rules (abbreviations, numbers, the boundary test) are used as they are; only its scan, a Python
 step per character (about 0.4 ms per article, as much as an extractor), jumps from one ``.?!``
-to the next instead (:class:`_JumpingPunkt`, checked equal to ``sent_tokenize`` in the tests). Its abbreviation list
+to the next instead (:func:`sentence_bounds`, checked equal to ``sent_tokenize`` in the tests). Its abbreviation list
 knows "TP." but not the other level abbreviations ("TT.", "TX.") nor "Q." (acting), after which
 it would cut a sentence: such pieces are joined again (``resources/abbreviation_stops.tsv``).
 """
@@ -16,7 +16,7 @@ import re
 from functools import cache
 from pathlib import Path
 from types import ModuleType
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import regex
 
@@ -80,69 +80,63 @@ def _underthesea_sent_tokenize() -> ModuleType:
 
 
 @cache
-def _tokenizer() -> Any:
-    """underthesea's sentence tokenizer with its abbreviation set, scanning by jumps."""
+def _abbreviations() -> frozenset[str]:
+    """underthesea's abbreviation set (from its Punkt parameters), as its tokenizer holds it."""
     ut = _underthesea_sent_tokenize()
-
-    class _JumpingPunkt(ut.PunktSentenceTokenizer):  # type: ignore[misc,name-defined]
-        def sentences_from_text(self, text: str) -> list[str]:
-            """underthesea's sentences: the text at :meth:`sentence_bounds`."""
-            return [text[a:b] for a, b in self.sentence_bounds(text)]
-
-        def sentence_bounds(self, text: str) -> list[tuple[int, int]]:
-            """Each of underthesea's sentences as its [start, end) in ``text``.
-
-            underthesea's loop step for step, except that it moves to the next ``.?!`` with one
-            regex search where the original advances one character at a time doing nothing,
-            that its boundary test runs inline (it is per full stop, a method call each), and
-            that a sentence is kept as its offsets (the stripped text between them is the
-            string underthesea returns)."""
-            if not text or not text.strip():
-                return []
-            bounds: list[tuple[int, int]] = []
-            abbrevs = self.abbrev_types
-            start = 0
-            n = len(text)
-            i = 0
-            while True:
-                m = _SENT_END.search(text, i)
-                if m is None:
-                    break
-                i = m.start()
-                if text[i] == ".":
-                    dot_end = i
-                    while dot_end < n and text[dot_end] == ".":
-                        dot_end += 1
-                    if dot_end - i >= 3:
-                        after = dot_end
-                        while after < n and text[after] in " \t":
-                            after += 1
-                        if after >= n or text[after].isupper():
-                            dot_end = start = _close(bounds, text, start, dot_end)
-                        i = dot_end
-                        continue
-                    # underthesea's _is_sentence_boundary for a full stop, inline: not one
-                    # between digits ("1.500.000"), not one after an abbreviation ("TP.", "e.g.":
-                    # the run of letters, digits and stops before it). For "?" and "!" every
-                    # path of that method answers True.
-                    if i > 0 and text[i - 1].isdigit() and i + 1 < n and text[i + 1].isdigit():
-                        i += 1
-                        continue
-                    j = i - 1
-                    while j >= 0 and (text[j].isalnum() or text[j] == "."):
-                        j -= 1
-                    if j + 1 < i and text[j + 1:i].lower() in abbrevs:
-                        i += 1
-                        continue
-                end = i + 1
-                while end < n and text[end] in ".?!":
-                    end += 1
-                start = i = _close(bounds, text, start, end)
-            _add_stripped(bounds, text, start, n)
-            return bounds
-
     ut._load_model()
-    return _JumpingPunkt(ut.sentence_tokenizer.abbrev_types)
+    return frozenset(ut.sentence_tokenizer.abbrev_types)
+
+
+def sentence_bounds(text: str, abbrevs: frozenset[str]) -> list[tuple[int, int]]:
+    """Each of underthesea's sentences as its [start, end) in ``text``.
+
+    underthesea's ``PunktSentenceTokenizer`` loop step for step, except that it moves to the
+    next ``.?!`` with one regex search where the original advances one character at a time
+    doing nothing, that its boundary test runs inline (it is per full stop, a method call
+    each), and that a sentence is kept as its offsets (the stripped text between them is the
+    string underthesea returns). ``abbrevs``: :func:`_abbreviations`."""
+    if not text or not text.strip():
+        return []
+    bounds: list[tuple[int, int]] = []
+    start = 0
+    n = len(text)
+    i = 0
+    while True:
+        m = _SENT_END.search(text, i)
+        if m is None:
+            break
+        i = m.start()
+        if text[i] == ".":
+            dot_end = i
+            while dot_end < n and text[dot_end] == ".":
+                dot_end += 1
+            if dot_end - i >= 3:
+                after = dot_end
+                while after < n and text[after] in " \t":
+                    after += 1
+                if after >= n or text[after].isupper():
+                    dot_end = start = _close(bounds, text, start, dot_end)
+                i = dot_end
+                continue
+            # underthesea's _is_sentence_boundary for a full stop, inline: not one between
+            # digits ("1.500.000"), not one after an abbreviation ("TP.", "e.g.": the run of
+            # letters, digits and stops before it). For "?" and "!" every path of that method
+            # answers True.
+            if i > 0 and text[i - 1].isdigit() and i + 1 < n and text[i + 1].isdigit():
+                i += 1
+                continue
+            j = i - 1
+            while j >= 0 and (text[j].isalnum() or text[j] == "."):
+                j -= 1
+            if j + 1 < i and text[j + 1:i].lower() in abbrevs:
+                i += 1
+                continue
+        end = i + 1
+        while end < n and text[end] in ".?!":
+            end += 1
+        start = i = _close(bounds, text, start, end)
+    _add_stripped(bounds, text, start, n)
+    return bounds
 
 
 def _add_stripped(bounds: list[tuple[int, int]], text: str, start: int, end: int) -> None:
@@ -170,7 +164,7 @@ def _close(bounds: list[tuple[int, int]], text: str, start: int, end: int) -> in
 
 def sent_tokenize(text: str) -> list[str]:
     """underthesea's ``sent_tokenize``, the same strings, without the per-character scan."""
-    return _tokenizer().sentences_from_text(text)  # type: ignore[no-any-return]
+    return [text[a:b] for a, b in sentence_bounds(text, _abbreviations())]
 
 
 def _joined_spans(chunk: str, bounds: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -199,13 +193,13 @@ _new_sentence = Sentence.__pydantic_validator__.validate_python
 def split_sentences(doc: Document) -> None:
     out: list[Sentence] = []
     text = doc.norm
-    bounds_of = _tokenizer().sentence_bounds
+    abbrevs = _abbreviations()
     for seg_i, seg in content_segments(doc):
         kind = seg.kind
         chunk = text[seg.start:seg.end]
         # a headline or caption is one sentence: the whole line (segments are stripped,
         # non-blank lines)
-        spans = _joined_spans(chunk, bounds_of(chunk)) if kind == "body" else [(0, len(chunk))]
+        spans = _joined_spans(chunk, sentence_bounds(chunk, abbrevs)) if kind == "body" else [(0, len(chunk))]
         in_caption = kind == "caption"
         in_title = kind == "title"
         for a, b in spans:

@@ -398,7 +398,7 @@ _UNREAD: Final = object()  # _read_unit's ``um`` when the caller has not matched
 class _Sent:
     """One sentence and what its candidates share."""
 
-    __slots__ = ("text", "low", "std", "threshold")
+    __slots__ = ("text", "low", "std", "threshold", "award")
 
     def __init__(self, text: str, low: str | None, std: _Std | None, threshold: bool) -> None:
         self.text = text
@@ -409,6 +409,8 @@ class _Sent:
         # False when no threshold word can follow a unit: the lower-cased sentence lacks each
         # threshold word's first syllable (_Lexicon.threshold_first)
         self.threshold = threshold
+        # _award_context of the sentence, once one of its candidates asks (None: not yet)
+        self.award: bool | None = None
 
 
 def _read_unit(s: _Sent, pos: int, lex: _Lexicon, *, words: bool,
@@ -430,7 +432,13 @@ def _read_unit(s: _Sent, pos: int, lex: _Lexicon, *, words: bool,
         um = lex.unit_re.match(sent, pos)
     if um is None and words:
         return None  # (number words take listed units only)
-    key = _key(sent[um.start("u"):um.end("u")]) if um else ""
+    us: int  # (typed, and one span call: native slicing, compiled)
+    ue: int
+    if um:
+        us, ue = um.span("u")
+        key = _key(sent[us:ue])
+    else:
+        key = ""
     # (after most units no after word can reach the unit's end: no need to look)
     if key in lex.after_free:
         xm = None
@@ -555,8 +563,13 @@ def _count(s: _Sent, start: int, end: int, nums: list[str], of_txt: str | None,
     if _is_name_number(head, lex, whole=start <= _HEAD, std=std, rlow=rlow):
         return []
     base = unit.removeprefix("lượt ")
-    if (base in lex.award_units or unit.split(" ")[0] in lex.award_units) and _award_context(sent):
-        return []
+    sp = unit.find(" ")  # (the first word without building the split list)
+    if base in lex.award_units or (unit if sp < 0 else unit[:sp]) in lex.award_units:
+        award = s.award
+        if award is None:
+            award = s.award = _award_context(sent, s.low)
+        if award:
+            return []
     values = [parse(t) for t in nums]
     if None in values or (len(values) == 2 and values[1] <= values[0]):  # type: ignore[operator]
         return []
@@ -603,27 +616,30 @@ def _digit_counts(s: _Sent, lex: _Lexicon, digit_re: Any) -> list[_Found]:
 
 
 def _word_matches(sent: str, low: str | None, lex: _Lexicon, std: re.Pattern[str] | None,
-                  words: tuple[str, ...] | None) -> list[tuple[int, int, str, str | None]]:
+                  words: tuple[str, ...] | None, starts: list[int] | None = None
+                  ) -> list[tuple[int, int, str, str | None]]:
     """(start, end, a, b) of each ``lex.word_re.finditer(sent)`` match, but matched only where
     one of ``words`` (``lex.word_starts``, less those the document lacks) starts in the
     lower-cased ``low``. Every match starts there (a number word at a position word_re's
     look-behind accepts). The starts tried are every occurrence of every word, in order: one
     inside a word follows a letter, which the look-behind rejects, so it changes nothing; a
     match ends where the next tried start may begin. ``std``: word_re's ``_Std`` twin, matched
-    on ``low`` (same spans; the groups' text is read from ``sent``)."""
+    on ``low`` (same spans; the groups' text is read from ``sent``). ``starts``: those
+    starts already found (sorted), from the whole document's lower-cased text."""
     if low is None or words is None:
         return [(m.start(), m.end(), m["a"], m["b"]) for m in lex.word_re.finditer(sent)]
-    # str.find per word: a C scan, far cheaper than a regex alternation tried at each letter
-    starts: list[int] = []
-    for w in words:
-        if w in low:
-            i = low.find(w)
-            while i >= 0:
-                starts.append(i)
-                i = low.find(w, i + 1)
+    if starts is None:
+        # str.find per word: a C scan, far cheaper than a regex alternation tried at each letter
+        starts = []
+        for w in words:
+            if w in low:
+                i = low.find(w)
+                while i >= 0:
+                    starts.append(i)
+                    i = low.find(w, i + 1)
+        starts.sort()
     if not starts:
         return []
-    starts.sort()
     out: list[tuple[int, int, str, str | None]] = []
     end = 0
     match = lex.word_re.match if std is None else std.match
@@ -643,13 +659,13 @@ def _word_matches(sent: str, low: str | None, lex: _Lexicon, std: re.Pattern[str
 
 
 def _word_counts(s: _Sent, low: str | None, lex: _Lexicon,
-                 words: tuple[str, ...] | None) -> list[_Found]:
-    """Counts of the number words of ``s`` (``low``: its ``_lower`` text, or None; ``words``:
-    as in ``_word_matches``)."""
+                 words: tuple[str, ...] | None, starts: list[int] | None = None) -> list[_Found]:
+    """Counts of the number words of ``s`` (``low``: its ``_lower`` text, or None; ``words``,
+    ``starts``: as in ``_word_matches``)."""
     out: list[_Found] = []
     sent = s.text
     for mstart, end, a_txt, b_txt in _word_matches(
-            sent, low, lex, s.std.word if s.std is not None else None, words):
+            sent, low, lex, s.std.word if s.std is not None else None, words, starts):
         if _parse_words(a_txt) is None or (b_txt is not None and _parse_words(b_txt) is None):
             a_txt = a_txt.split()[0]  # "hai ba": take the first word alone
             b_txt, end = None, mstart + len(a_txt)
@@ -684,13 +700,18 @@ def _is_speech(sent: str, start: int, end: int) -> bool:
     return n > _OPEN_SPEECH_WORDS and (not before or before[-1] in ":")
 
 
+# (``Final``: compiled, a C global, not a module attribute looked up per query)
+_bisect_left: Final = bisect.bisect_left
+_bisect_right: Final = bisect.bisect_right
+
+
 class _Spans:
     """A union of half-open intervals, queried by bisection (no quadratic scans on long texts)."""
 
     def __init__(self, spans: list[tuple[int, int]]) -> None:
         starts: list[int] = []
         ends: list[int] = []
-        for s, e in sorted(x for x in spans if x[1] > x[0]):
+        for s, e in sorted([x for x in spans if x[1] > x[0]]):
             if ends and s <= ends[-1]:
                 ends[-1] = max(ends[-1], e)
             else:
@@ -699,7 +720,10 @@ class _Spans:
         self.starts, self.ends = starts, ends
 
     def __contains__(self, pos: int) -> bool:
-        i = bisect.bisect_right(self.starts, pos) - 1
+        starts = self.starts
+        if not starts:
+            return False  # (most sentences' quotes: none)
+        i = _bisect_right(starts, pos) - 1
         return i >= 0 and pos < self.ends[i]
 
 
@@ -727,12 +751,15 @@ class _Claimed:
         return ns in self.dates and not f.ratio_with_unit  # "10/10 thôn" is a ratio, not a date
 
 
-@lru_cache(maxsize=16)  # the sentence being read: its award-unit counts ask it in turn
-def _award_context(sent: str) -> bool:
+def _award_context(sent: str, low: str | None = None) -> bool:
     """True when the sentence is about awards: its "N tập thể, M cá nhân" are award tallies.
-    Asked only for a count of an award unit (few sentences hold one), once per sentence."""
+    Asked only for a count of an award unit (few sentences hold one), once per sentence (the
+    answer is kept on its ``_Sent``). ``low``: the sentence's ``_lower`` text if known (a
+    slice of the document's: the same but for a final sigma, which the Latin-only
+    award_token_re never matches)."""
     lex = _lexicon()
-    low = _lower(sent)
+    if low is None:
+        low = _lower(sent)
     # most sentences hold no award word: a substring test on one of its syllables rules them
     # out before the (slow, case-insensitive) regex scan
     if low is not None and lex.award_token_re is not None and not lex.award_token_re.search(low):
@@ -766,19 +793,48 @@ def extract(doc: Document) -> list[CountMention]:
     thr = lex.threshold_first
     std = _std() if bmp else None
     digit_re = _digit_std() if bmp else _DIGIT_RE  # (a cached call: once, not per sentence)
-    # the number words the document holds at all (most lack several): all a sentence's scan
-    # for them needs to look for (a sentence's ``low`` is a slice of ``dlow``)
     nwords = lex.word_starts
-    if nwords is not None and dlow is not None:
-        nwords = tuple([w for w in nwords if w in dlow])
+    # With ``dlow``, each sentence's ``low`` is a slice of it, so the document is scanned once,
+    # not sentence by sentence: ``wpos``, where each number word starts in ``dlow`` (sorted; a
+    # sentence's share is its starts for _word_matches: a word that starts in a sentence but
+    # runs past its end adds a start where no match can begin, which changes nothing); and
+    # ``thr``, the threshold syllables ``dlow`` holds at all (usually none: no sentence scan).
+    wpos: list[int] | None = None
+    if dlow is not None:
+        if nwords is not None:
+            wpos = []
+            for w in nwords:
+                i = dlow.find(w)
+                while i >= 0:
+                    wpos.append(i)
+                    i = dlow.find(w, i + 1)
+            wpos.sort()
+        if thr is not None:
+            thr = tuple([t for t in thr if t in dlow])
     out: list[CountMention] = []
+    ss: int
+    se: int
     for s in doc.sentences:
-        sent = text[s.start:s.end]
-        low = dlow[s.start:s.end] if dlow is not None else _lower(sent)
+        ss, se = s.start, s.end  # (read once: attributes of a pydantic model)
+        sent = text[ss:se]
+        low = dlow[ss:se] if dlow is not None else _lower(sent)
+        threshold = True
+        if low is not None and thr is not None:
+            threshold = False
+            for t in thr:
+                if t in low:
+                    threshold = True
+                    break
         ctx = _Sent(sent, low if std is not None else None, std if low is not None else None,
-                    low is None or thr is None or any(map(low.__contains__, thr)))
+                    threshold)
         digit = _digit_counts(ctx, lex, digit_re)
-        word = _word_counts(ctx, low, lex, nwords)
+        if wpos is None:
+            word = _word_counts(ctx, low, lex, nwords)
+        else:
+            lo = _bisect_left(wpos, ss)
+            hi = _bisect_left(wpos, se, lo)
+            word = _word_counts(ctx, low, lex, nwords, [p - ss for p in wpos[lo:hi]]) \
+                if lo < hi else []
         if not word:
             found = digit  # each list is in (num_start, start) order already
         elif not digit:
@@ -793,9 +849,9 @@ def extract(doc: Document) -> list[CountMention]:
                           if not _is_speech(sent, m.start(), m.end())])
                   if "“" in sent or '"' in sent or "«" in sent else _NO_SPANS)
         for f in found:
-            if f.num_start in quotes or claimed.blocks(doc, f, s.start):
+            if f.num_start in quotes or claimed.blocks(doc, f, ss):
                 continue
-            fields = doc.provenance(s.start + f.start, s.start + f.end)
+            fields = doc.provenance(ss + f.start, ss + f.end)
             fields["value"], fields["unit"] = f.value, f.unit
             fields["qualifier"], fields["of"] = f.qualifier, f.of
             out.append(_new_count(fields))

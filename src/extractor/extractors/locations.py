@@ -24,7 +24,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache, lru_cache, partial
 from typing import Final, Literal
 
@@ -290,20 +290,27 @@ def _trigger_of(text: str) -> _Trigger | None:
     return table.get(t) or table.get(t.casefold())
 
 
-@dataclass
 class _Mention:
-    start: int
-    end: int
-    level: str
-    tier: str
-    name: str
-    inferred: bool = False
-    units: tuple[Unit, ...] = ()  # gazetteer candidates
-    acronym: bool = False
-    parent: "_Mention | None" = None  # the next higher unit named right after it
-    sentence: int = 0
-    known: bool = False
-    foreign: bool = False  # its parent is a province the gazetteer lacks ("tỉnh Vân Nam")
+    """One mention found in the text. (A plain class with its own ``__init__``, not a
+    dataclass: compiled, a dataclass's generated ``__init__`` runs as interpreted Python, ~2 %
+    of this module's instructions; mentions are never compared, so ``__eq__`` is not needed.)"""
+
+    def __init__(self, start: int, end: int, level: str, tier: str, name: str,
+                 inferred: bool = False, units: tuple[Unit, ...] = (), acronym: bool = False,
+                 parent: _Mention | None = None, sentence: int = 0, known: bool = False,
+                 foreign: bool = False) -> None:
+        self.start = start
+        self.end = end
+        self.level = level
+        self.tier = tier
+        self.name = name
+        self.inferred = inferred
+        self.units = units  # gazetteer candidates
+        self.acronym = acronym
+        self.parent = parent  # the next higher unit named right after it
+        self.sentence = sentence
+        self.known = known
+        self.foreign = foreign  # its parent is a province the gazetteer lacks ("tỉnh Vân Nam")
 
     @property
     def group(self) -> str:
@@ -311,15 +318,18 @@ class _Mention:
         return "thôn" if self.level in VILLAGE_LEVELS else self.level
 
 
-@dataclass
 class _Scan:
-    g: Gazetteer
-    text: str
-    mentions: list[_Mention] = field(default_factory=list)
-    covered: list[tuple[int, int]] = field(default_factory=list)
-    folded: str | None = None  # ``text.casefold()`` when it keeps every offset, for the prefilter
-    prefilter: re.Pattern[str] | None = None  # ``_trigger_prefilter()``, set with ``folded``
-    p: _Pats = field(default_factory=_regex_pats)  # the scan's patterns for this text
+    """The state of one article's scan (a plain class for the reason :class:`_Mention` is)."""
+
+    def __init__(self, g: Gazetteer, text: str) -> None:
+        self.g = g
+        self.text = text
+        self.mentions: list[_Mention] = []
+        self.covered: list[tuple[int, int]] = []
+        # ``text.casefold()`` when it keeps every offset, for the prefilter
+        self.folded: str | None = None
+        self.prefilter: re.Pattern[str] | None = None  # ``_trigger_prefilter()``, with ``folded``
+        self.p: _Pats = _regex_pats()  # the scan's patterns for this text
 
 
 def _gaz_match(g: Gazetteer, words: list[str], tier: str, level: str
@@ -448,9 +458,11 @@ def _name_after(sc: _Scan, pos: int, trig: _Trigger, sent_end: int
         return None
     if m.group("acr") is not None:  # "huyện HTN": resolved against the article's names later
         return m.group(), m.end(), (), True, False
-    words = _split_run(m.group())
+    run: str = m.group()  # (read once: each ``group()`` is a method call)
+    rend = i + len(run)
+    words = _split_run(run)
     if trig.tier in ("province", "city", "district"):
-        dashed = _dashed_province(g, text, i, m.end(), sent_end,
+        dashed = _dashed_province(g, text, i, rend, sent_end,
                                   _GAZ_TIERS[trig.tier], _TIER_LEVELS[trig.tier])
         if dashed:
             return dashed[0], dashed[1], dashed[2], False, True
@@ -460,7 +472,7 @@ def _name_after(sc: _Scan, pos: int, trig: _Trigger, sent_end: int
         if (n == len(words) or not n) and \
                 " ".join(words).casefold() in _level_index(g, trig.tier, trig.level).stems:
             # capitalisation repair: "xã Lộc yên" when "Lộc Yên" is a unit of this level
-            ext = _LOWER_SYL.match(text, i + len(m.group()), sent_end)
+            ext = _LOWER_SYL.match(text, rend, sent_end)
             if ext:
                 longer = words + [ext.group(1)[:1].upper() + ext.group(1)[1:]]
                 n2, u2 = _gaz_match(g, longer, trig.tier, trig.level)
@@ -470,10 +482,10 @@ def _name_after(sc: _Scan, pos: int, trig: _Trigger, sent_end: int
                     # a name the gazetteer writes with lower-case words, longest known prefix
                     # ("thị trấn Nông trường Lệ Ninh")
                     longer = list(words)
-                    p = i + len(m.group())
+                    p = rend
                     while len(longer) < g.max_syllables:
                         a = _ANY_SYL.match(text, p, sent_end)
-                        if not a or (a.group()[0] != " " and p != i + len(m.group())):
+                        if not a or (a.group()[0] != " " and p != rend):
                             break
                         longer.append(a.group(1))
                         p = a.end()

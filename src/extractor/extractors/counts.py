@@ -629,15 +629,7 @@ def _word_matches(sent: str, low: str | None, lex: _Lexicon, std: re.Pattern[str
     if low is None or words is None:
         return [(m.start(), m.end(), m["a"], m["b"]) for m in lex.word_re.finditer(sent)]
     if starts is None:
-        # str.find per word: a C scan, far cheaper than a regex alternation tried at each letter
-        starts = []
-        for w in words:
-            if w in low:
-                i = low.find(w)
-                while i >= 0:
-                    starts.append(i)
-                    i = low.find(w, i + 1)
-        starts.sort()
+        starts = _starts_of(words, low)
     if not starts:
         return []
     out: list[tuple[int, int, str, str | None]] = []
@@ -656,6 +648,19 @@ def _word_matches(sent: str, low: str | None, lex: _Lexicon, std: re.Pattern[str
             a_end: int = m.end("a")
             out.append((i, end, sent[i:a_end], sent[bs:be] if bs >= 0 else None))
     return out
+
+
+def _starts_of(words: tuple[str, ...], low: str) -> list[int]:
+    """Where each of ``words`` starts in ``low``, every occurrence, sorted. (str.find per word:
+    a C scan, far cheaper than a regex alternation tried at each letter.)"""
+    starts: list[int] = []
+    for w in words:
+        i = low.find(w)
+        while i >= 0:
+            starts.append(i)
+            i = low.find(w, i + 1)
+    starts.sort()
+    return starts
 
 
 def _word_counts(s: _Sent, low: str | None, lex: _Lexicon,
@@ -802,13 +807,7 @@ def extract(doc: Document) -> list[CountMention]:
     wpos: list[int] | None = None
     if dlow is not None:
         if nwords is not None:
-            wpos = []
-            for w in nwords:
-                i = dlow.find(w)
-                while i >= 0:
-                    wpos.append(i)
-                    i = dlow.find(w, i + 1)
-            wpos.sort()
+            wpos = _starts_of(nwords, dlow)
         if thr is not None:
             thr = tuple([t for t in thr if t in dlow])
     out: list[CountMention] = []

@@ -222,7 +222,7 @@ def run(paths: Sequence[str | Path], db_path: str | Path, *, workers: int = 1,
     index = IndexAsWeGo(bulk_load_pending(db) and not has_articles(db))
     # one process: a group's articles are indexed together as it commits (FTS5 writes what it
     # holds as a segment of its own at every savepoint: indexing each article in turn made one
-    # segment per article, and merging them cost ~1 ms per article)
+    # segment per article, and merging them cost ~0.5 ms per article)
     group = GroupCommit(db, before_commit=lambda: index.flush(db))
 
     def todo() -> Iterator[SourceRecord]:
@@ -440,12 +440,12 @@ def warm_up() -> None:
     afterwards start ready instead of each paying the loading again. The garbage collector
     waits meanwhile: what is built here lives as long as the process, and collecting while it
     grows (several passes over all of it) cost a quarter of the time."""
-    paused = gc.isenabled()
+    was_enabled = gc.isenabled()
     gc.disable()
     try:
         _warm_up()
     finally:
-        if paused:
+        if was_enabled:
             gc.enable()
     pattern_cache.save()  # the next run's start builds the patterns from their compiled form
 
